@@ -1,0 +1,62 @@
+/**
+ * Main's connection to one coordinator incarnation: a private MessageChannel wrapped by
+ * comlink, plus a `died` promise. comlink leaves calls pending forever when the other side
+ * dies, so every call is raced against `died`, and the port is closed on death so the
+ * listeners of those abandoned calls go with it.
+ */
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { CoordinatorApi } from './coordinator/messages.js';
+
+export class CoordinatorLink {
+  readonly api: Comlink.Remote<CoordinatorApi>;
+  /** Transferred to the coordinator thread at spawn. */
+  readonly remotePort: MessagePort;
+  readonly died: Promise<void>;
+  private readonly localPort: MessagePort;
+  private markDied!: () => void;
+  private closed = false;
+
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.localPort = port1;
+    this.remotePort = port2;
+    this.api = Comlink.wrap<CoordinatorApi>(nodeEndpoint(port1));
+    this.died = new Promise((resolve) => (this.markDied = resolve));
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.localPort.close();
+    this.localPort.removeAllListeners();
+    this.markDied();
+  }
+}
+
+export type CallOutcome<T> = { kind: 'value'; value: T } | { kind: 'died' } | { kind: 'timeout' };
+
+/** Runs `op` against the link; settles with its value, the link's death, or the deadline. */
+export async function raceCall<T>(link: CoordinatorLink, op: Promise<T>, deadline: number): Promise<CallOutcome<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<CallOutcome<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'timeout' }), Math.max(0, deadline - Date.now()));
+  });
+  const valued = op.then((value): CallOutcome<T> => ({ kind: 'value', value }));
+  // If the op loses the race and fails later, that failure has no one left to tell.
+  valued.catch(() => undefined);
+  try {
+    return await Promise.race([
+      valued,
+      link.died.then((): CallOutcome<T> => ({ kind: 'died' })),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,38 @@
+/** What the coordinator tells the main thread, and the API main calls on it (through comlink). */
+import type { MessagePort } from 'node:worker_threads';
+import type { ResolvedOptions } from '../options.js';
+import type { FaultKind } from '../protocol.js';
+import type { SharedBuffers } from '../shared-buffers.js';
+import type { CoordinatorSnapshot } from '../snapshot.js';
+import type { ChildExitEvent, ChildRestartEvent } from '../supervisor/supervisor.js';
+import type { CollectReport } from './collect-round.js';
+
+export type CoordinatorMessage =
+  | { type: 'snapshot'; snapshot: CoordinatorSnapshot }
+  | { type: 'worker-exit'; event: ChildExitEvent }
+  | { type: 'worker-restart'; event: ChildRestartEvent };
+
+export function isCoordinatorMessage(v: unknown): v is CoordinatorMessage {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = (v as { type?: unknown }).type;
+  return t === 'snapshot' || t === 'worker-exit' || t === 'worker-restart';
+}
+
+export interface CoordinatorApi {
+  collect(): Promise<CollectReport>;
+  snapshot(): CoordinatorSnapshot;
+  workerCount(): number;
+  /** Injects a fault into a metric worker; resolves with the thread that will die. */
+  crashWorker(name: string, how: FaultKind): { threadId: number } | null;
+  /** Injects a fault into the coordinator itself, after this call has answered. */
+  crashSelf(how: Exclude<FaultKind, 'kill'>): { threadId: number };
+}
+
+/** The coordinator's workerData (besides the supervision data). */
+export interface CoordinatorData {
+  channelName: string;
+  options: ResolvedOptions;
+  shared: SharedBuffers;
+  /** comlink endpoint for CoordinatorApi. */
+  port: MessagePort;
+}

@@ -1,0 +1,64 @@
+/**
+ * Every error threadboard throws or rejects with is a ThreadboardError with a stable `code`,
+ * so callers can branch on `err.code` instead of parsing messages.
+ */
+export class ThreadboardError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A bad option passed to startDashboard(); the message names the option and what it accepts. */
+export class OptionsError extends ThreadboardError {
+  readonly option: string;
+  constructor(option: string, problem: string) {
+    super('ERR_THREADBOARD_OPTIONS', `threadboard: option \`${option}\` ${problem}`);
+    this.option = option;
+  }
+}
+
+/** A thread could not be started (bad file, syntax error, crashed before it said it was ready). */
+export class StartError extends ThreadboardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_THREADBOARD_START', message, options);
+  }
+}
+
+/** A call to the coordinator did not settle within the call timeout (it kept dying or hanging). */
+export class CallTimeoutError extends ThreadboardError {
+  constructor(call: string, timeoutMs: number) {
+    super(
+      'ERR_THREADBOARD_CALL_TIMEOUT',
+      `threadboard: ${call}() did not complete within ${timeoutMs} ms because the coordinator thread ` +
+        `was not available; raise the \`callTimeoutMs\` option if restarts on this machine are slower`,
+    );
+  }
+}
+
+/** The root supervisor gave up (restart intensity exceeded); the dashboard stays down. */
+export class DashboardFailedError extends ThreadboardError {
+  constructor(call: string, why: string) {
+    super(
+      'ERR_THREADBOARD_FAILED',
+      `threadboard: ${call}() cannot run because the dashboard has failed: ${why}. ` +
+        `Stop it and start a new one with startDashboard()`,
+    );
+  }
+}
+
+/** The dashboard was stopped before or while the call ran. */
+export class DashboardStoppedError extends ThreadboardError {
+  constructor(call: string) {
+    super('ERR_THREADBOARD_STOPPED', `threadboard: ${call}() was called on a dashboard that is stopped`);
+  }
+}
+
+/** crash() named a target or fault kind that does not exist. */
+export class UnknownTargetError extends ThreadboardError {
+  constructor(message: string) {
+    super('ERR_THREADBOARD_TARGET', message);
+  }
+}

@@ -1,0 +1,18 @@
+/** threadboard: a supervised, multi-core live dashboard engine on worker_threads. */
+export { startDashboard, Dashboard, type RequestRecord } from './dashboard.js';
+export type { DashboardOptions, CustomWorkerOptions, SupervisionOptions } from './options.js';
+export type {
+  DashboardSnapshot,
+  CpuSection,
+  MemorySection,
+  RequestsSection,
+  WorkerInfo,
+  CoordinatorInfo,
+  WorkerStatus,
+  ExitReason,
+  ExitInfo,
+} from './snapshot.js';
+export type { DashboardEvents, ExitEvent, RestartEvent, FailedEvent, CrashReport } from './events.js';
+export type { CollectReport } from './coordinator/collect-round.js';
+export type { FaultKind } from './protocol.js';
+export * from './errors.js';

@@ -1,0 +1,266 @@
+/**
+ * startDashboard() options: the public shape, defaults, and validation. Every problem is an
+ * OptionsError naming the option path and what it accepts, raised before any thread starts.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
+import { OptionsError } from './errors.js';
+import type { RestartType } from './supervisor/child-thread.js';
+import type { Strategy } from './supervisor/supervisor.js';
+import { BUILTIN_WORKERS, type BuiltinWorkerName } from './snapshot.js';
+
+export interface CustomWorkerOptions {
+  /** Unique name; its latest payload appears under snapshot.custom[name]. */
+  name: string;
+  /** A compiled JavaScript file that calls defineMetricWorker() from 'threadboard/worker'. */
+  file: string | URL;
+  /** Default 'permanent'. */
+  restart?: RestartType;
+  /** Structured-cloneable data the worker reads with metricContext().data. */
+  data?: unknown;
+  resourceLimits?: ResourceLimits;
+  /** Overrides the dashboard-wide hangTimeoutMs for this worker. */
+  hangTimeoutMs?: number;
+}
+
+export interface SupervisionOptions {
+  /** How metric workers are restarted together. Default 'one_for_one'. */
+  strategy?: Strategy;
+  /** Restart intensity: at most maxRestarts within periodMs, per supervisor. Default 3 in 5000 ms. */
+  maxRestarts?: number;
+  periodMs?: number;
+  /** Delay before the 2nd, 3rd... restart inside a window: doubling from initialMs up to maxMs. Default 100 / 2000. */
+  backoff?: { initialMs?: number; maxMs?: number };
+}
+
+export interface DashboardOptions {
+  /** Sampling interval of every metric worker. Default 1000. */
+  intervalMs?: number;
+  /** Which built-in workers run. Default all three. */
+  builtins?: BuiltinWorkerName[];
+  /** Custom metric workers, supervised like the built-ins. */
+  workers?: CustomWorkerOptions[];
+  supervision?: SupervisionOptions;
+  /** A thread that stamps no heartbeat for this long is terminated and restarted (reason 'hang'). Default 3000. */
+  hangTimeoutMs?: number;
+  /** A thread must report ready within this long of being spawned. Default 10000. */
+  startTimeoutMs?: number;
+  /** The longest any call on the dashboard waits for a coordinator (across restarts) before rejecting. Default 10000. */
+  callTimeoutMs?: number;
+  /** The longest collect() waits for workers to answer. Default 2000. */
+  collectTimeoutMs?: number;
+  /** Heap limits of each metric worker (so a runaway ends in an OOM of that worker alone). Default 64 MB old space. */
+  workerResourceLimits?: ResourceLimits;
+  /** Heap limits of the coordinator thread. Default 128 MB old space. */
+  coordinatorResourceLimits?: ResourceLimits;
+}
+
+export interface MetricWorkerConfig {
+  name: string;
+  fileHref: string;
+  restart: RestartType;
+  data: unknown;
+  resourceLimits: ResourceLimits;
+  hangTimeoutMs: number;
+  builtin: boolean;
+}
+
+export interface ResolvedOptions {
+  intervalMs: number;
+  workers: MetricWorkerConfig[];
+  strategy: Strategy;
+  intensity: { maxRestarts: number; periodMs: number };
+  backoff: { initialMs: number; maxMs: number };
+  hangTimeoutMs: number;
+  startTimeoutMs: number;
+  shutdownMs: number;
+  callTimeoutMs: number;
+  collectTimeoutMs: number;
+  coordinatorResourceLimits: ResourceLimits;
+}
+
+const STRATEGIES: readonly Strategy[] = ['one_for_one', 'one_for_all', 'rest_for_one'];
+const RESTART_TYPES: readonly RestartType[] = ['permanent', 'transient', 'temporary'];
+const RESERVED_NAMES = new Set<string>([...BUILTIN_WORKERS, 'coordinator']);
+const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const LIMIT_KEYS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
+const KNOWN_KEYS: readonly (keyof DashboardOptions)[] = [
+  'intervalMs', 'builtins', 'workers', 'supervision', 'hangTimeoutMs', 'startTimeoutMs',
+  'callTimeoutMs', 'collectTimeoutMs', 'workerResourceLimits', 'coordinatorResourceLimits',
+];
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof URL);
+}
+
+function integer(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
+    throw new OptionsError(name, `must be a whole number from ${min} to ${max}; got ${describe(value)}`);
+  }
+  return value as number;
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) {
+    throw new OptionsError(name, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (v === null || typeof v !== 'object') return String(v);
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
+function noUnknownKeys(name: string, obj: Record<string, unknown>, known: readonly string[]): void {
+  for (const key of Object.keys(obj)) {
+    if (!known.includes(key)) {
+      throw new OptionsError(`${name ? `${name}.` : ''}${key}`, `is not an option; known options: ${known.join(', ')}`);
+    }
+  }
+}
+
+function resourceLimits(name: string, value: unknown, fallback: ResourceLimits): ResourceLimits {
+  if (value === undefined) return fallback;
+  if (!isPlainObject(value)) throw new OptionsError(name, `must be an object with ${LIMIT_KEYS.join(', ')}`);
+  noUnknownKeys(name, value, LIMIT_KEYS);
+  const out: ResourceLimits = {};
+  for (const key of LIMIT_KEYS) {
+    if (value[key] !== undefined) out[key] = integer(`${name}.${key}`, value[key], 0, 1, 1 << 20);
+  }
+  return out;
+}
+
+function workerFile(name: string, value: unknown): string {
+  let url: URL;
+  if (value instanceof URL) url = value;
+  else if (typeof value === 'string' && value.length > 0) {
+    url = value.startsWith('file:') ? new URL(value) : pathToFileURL(path.resolve(value));
+  } else {
+    throw new OptionsError(name, `must be a path or file: URL of a compiled .js/.mjs worker file; got ${describe(value)}`);
+  }
+  if (url.protocol !== 'file:') throw new OptionsError(name, `must be a file: URL; got ${url.href}`);
+  const filePath = decodeURIComponent(url.pathname);
+  if (!/\.(m?js|cjs)$/.test(filePath)) {
+    throw new OptionsError(
+      name,
+      `must be a compiled JavaScript file (.js, .mjs or .cjs); got ${filePath}. ` +
+        'Worker threads run without a TypeScript loader: compile the worker first',
+    );
+  }
+  if (!existsSync(url) || !statSync(url).isFile()) throw new OptionsError(name, `names a file that does not exist: ${filePath}`);
+  return url.href;
+}
+
+function customWorker(
+  index: number,
+  value: unknown,
+  seen: Set<string>,
+  defaults: { hangTimeoutMs: number; limits: ResourceLimits },
+): MetricWorkerConfig {
+  const at = `workers[${index}]`;
+  if (!isPlainObject(value)) throw new OptionsError(at, `must be an object { name, file, restart?, data?, resourceLimits?, hangTimeoutMs? }`);
+  noUnknownKeys(at, value, ['name', 'file', 'restart', 'data', 'resourceLimits', 'hangTimeoutMs']);
+  const name = value.name;
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+    throw new OptionsError(`${at}.name`, `must start with a letter and hold only letters, digits, '-' or '_' (at most 64); got ${describe(name)}`);
+  }
+  if (RESERVED_NAMES.has(name)) throw new OptionsError(`${at}.name`, `'${name}' is reserved for threadboard's own threads; choose another name`);
+  if (seen.has(name)) throw new OptionsError(`${at}.name`, `'${name}' is used by two workers; names must be unique`);
+  seen.add(name);
+  if (value.data !== undefined) {
+    try {
+      structuredClone(value.data);
+    } catch (err) {
+      throw new OptionsError(`${at}.data`, `must be structured-cloneable (it is copied into the worker): ${(err as Error).message}`);
+    }
+  }
+  return {
+    name,
+    fileHref: workerFile(`${at}.file`, value.file),
+    restart: oneOf(`${at}.restart`, value.restart, RESTART_TYPES, 'permanent'),
+    data: value.data ?? null,
+    resourceLimits: resourceLimits(`${at}.resourceLimits`, value.resourceLimits, defaults.limits),
+    hangTimeoutMs: integer(`${at}.hangTimeoutMs`, value.hangTimeoutMs, defaults.hangTimeoutMs, 50, 600_000),
+    builtin: false,
+  };
+}
+
+export function resolveOptions(input: unknown, builtinFile: (name: BuiltinWorkerName) => URL): ResolvedOptions {
+  if (input === undefined || input === null) input = {};
+  if (!isPlainObject(input)) throw new OptionsError('options', `must be an object; got ${describe(input)}`);
+  noUnknownKeys('', input, KNOWN_KEYS);
+  const o = input as Record<string, unknown>;
+
+  const intervalMs = integer('intervalMs', o.intervalMs, 1000, 50, 3_600_000);
+  const hangTimeoutMs = integer('hangTimeoutMs', o.hangTimeoutMs, 3000, 50, 600_000);
+  const startTimeoutMs = integer('startTimeoutMs', o.startTimeoutMs, 10_000, 100, 600_000);
+  const callTimeoutMs = integer('callTimeoutMs', o.callTimeoutMs, 10_000, 100, 600_000);
+  const collectTimeoutMs = integer('collectTimeoutMs', o.collectTimeoutMs, 2000, 10, 600_000);
+  const workerLimits = resourceLimits('workerResourceLimits', o.workerResourceLimits, { maxOldGenerationSizeMb: 64 });
+  const coordinatorResourceLimits = resourceLimits('coordinatorResourceLimits', o.coordinatorResourceLimits, {
+    maxOldGenerationSizeMb: 128,
+  });
+
+  const sup = o.supervision ?? {};
+  if (!isPlainObject(sup)) throw new OptionsError('supervision', 'must be an object { strategy?, maxRestarts?, periodMs?, backoff? }');
+  noUnknownKeys('supervision', sup, ['strategy', 'maxRestarts', 'periodMs', 'backoff']);
+  const backoffIn = sup.backoff ?? {};
+  if (!isPlainObject(backoffIn)) throw new OptionsError('supervision.backoff', 'must be an object { initialMs?, maxMs? }');
+  noUnknownKeys('supervision.backoff', backoffIn, ['initialMs', 'maxMs']);
+  const backoff = {
+    initialMs: integer('supervision.backoff.initialMs', backoffIn.initialMs, 100, 0, 60_000),
+    maxMs: integer('supervision.backoff.maxMs', backoffIn.maxMs, 2000, 0, 600_000),
+  };
+  if (backoff.maxMs < backoff.initialMs) {
+    throw new OptionsError('supervision.backoff.maxMs', `must be at least backoff.initialMs (${backoff.initialMs}); got ${backoff.maxMs}`);
+  }
+
+  let builtins: BuiltinWorkerName[] = [...BUILTIN_WORKERS];
+  if (o.builtins !== undefined) {
+    if (!Array.isArray(o.builtins)) throw new OptionsError('builtins', `must be an array of ${BUILTIN_WORKERS.map((b) => `'${b}'`).join(', ')}`);
+    builtins = o.builtins.map((b, i) => oneOf(`builtins[${i}]`, b, BUILTIN_WORKERS, 'cpu'));
+    if (new Set(builtins).size !== builtins.length) throw new OptionsError('builtins', 'lists a worker twice');
+  }
+  const workers: MetricWorkerConfig[] = builtins.map((name) => ({
+    name,
+    fileHref: builtinFile(name).href,
+    restart: 'permanent' as const,
+    data: null,
+    resourceLimits: workerLimits,
+    hangTimeoutMs,
+    builtin: true,
+  }));
+  if (o.workers !== undefined) {
+    if (!Array.isArray(o.workers)) throw new OptionsError('workers', 'must be an array of { name, file } objects');
+    const seen = new Set<string>();
+    o.workers.forEach((w, i) => workers.push(customWorker(i, w, seen, { hangTimeoutMs, limits: workerLimits })));
+  }
+  if (workers.length === 0) throw new OptionsError('builtins', 'and `workers` leave no metric worker to run; name at least one');
+
+  return {
+    intervalMs,
+    workers,
+    strategy: oneOf('supervision.strategy', sup.strategy, STRATEGIES, 'one_for_one'),
+    intensity: {
+      maxRestarts: integer('supervision.maxRestarts', sup.maxRestarts, 3, 0, 1_000_000),
+      periodMs: integer('supervision.periodMs', sup.periodMs, 5000, 1, 86_400_000),
+    },
+    backoff,
+    hangTimeoutMs,
+    startTimeoutMs,
+    shutdownMs: 2000,
+    callTimeoutMs,
+    collectTimeoutMs,
+    coordinatorResourceLimits,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * CPU usage from os.cpus() time deltas. The previous reading lives in a SharedArrayBuffer the
+ * main thread owns, so a restarted cpu worker measures from its predecessor's last sample
+ * instead of waiting a fresh window (recovery is then one thread start, not a start plus a window).
+ */
+import os from 'node:os';
+import type { CpuSection } from '../snapshot.js';
+
+export interface CoreTimes {
+  busy: number;
+  total: number;
+}
+
+export function coreTimes(cpus: readonly os.CpuInfo[]): CoreTimes[] {
+  return cpus.map(({ times }) => {
+    const busy = times.user + times.nice + times.sys + times.irq;
+    return { busy, total: busy + times.idle };
+  });
+}
+
+function share(busy: number, total: number): number {
+  if (total <= 0) return 0;
+  return Math.min(100, Math.max(0, (busy / total) * 100));
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+/** Usage between two readings: all cores together, and per core. */
+export function cpuUsage(prev: readonly CoreTimes[], next: readonly CoreTimes[]): { usage: number; perCore: number[] } {
+  let busy = 0;
+  let total = 0;
+  const perCore = next.map((n, i) => {
+    const p = prev[i] ?? { busy: 0, total: 0 };
+    const db = n.busy - p.busy;
+    const dt = n.total - p.total;
+    busy += db;
+    total += dt;
+    return round1(share(db, dt));
+  });
+  return { usage: round1(share(busy, total)), perCore };
+}
+
+/** Layout of the baseline buffer: [epoch ms, cores, busy0, total0, busy1, total1, ...]. */
+export function createCpuBaseline(cores = os.cpus().length): SharedArrayBuffer {
+  const buf = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * (2 + 2 * cores));
+  writeBaseline(buf, Date.now(), coreTimes(os.cpus()));
+  return buf;
+}
+
+export function writeBaseline(buf: SharedArrayBuffer, timeMs: number, times: readonly CoreTimes[]): void {
+  const f = new Float64Array(buf);
+  const n = Math.min(times.length, (f.length - 2) / 2);
+  for (let i = 0; i < n; i++) {
+    f[2 + 2 * i] = times[i]!.busy;
+    f[3 + 2 * i] = times[i]!.total;
+  }
+  f[1] = n;
+  f[0] = timeMs;
+}
+
+export function readBaseline(buf: SharedArrayBuffer): { timeMs: number; times: CoreTimes[] } {
+  const f = new Float64Array(buf);
+  const n = f[1] ?? 0;
+  const times: CoreTimes[] = [];
+  for (let i = 0; i < n; i++) times.push({ busy: f[2 + 2 * i]!, total: f[3 + 2 * i]! });
+  return { timeMs: f[0] ?? 0, times };
+}
+
+/** Shortest window worth reporting: the kernel counts in 10 ms ticks. */
+export const MIN_WINDOW_MS = 100;
+
+/** Takes a reading, reports usage since the stored baseline, and stores the new baseline. */
+export async function sampleCpu(baseline: SharedArrayBuffer): Promise<CpuSection> {
+  const prev = readBaseline(baseline);
+  const wait = prev.timeMs + MIN_WINDOW_MS - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const now = Date.now();
+  const cpus = os.cpus();
+  const times = coreTimes(cpus);
+  const { usage, perCore } = cpuUsage(prev.times, times);
+  writeBaseline(baseline, now, times);
+  const [l1, l5, l15] = os.loadavg() as [number, number, number];
+  return { usage, cores: cpus.length, loadAvg: [round2(l1), round2(l5), round2(l15)], perCore };
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;

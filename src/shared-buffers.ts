@@ -1,0 +1,36 @@
+/**
+ * State that must survive a crash does not live in the thread that crashes: the main thread
+ * allocates these once per dashboard and hands them down to the coordinator and its workers.
+ */
+import { createCpuBaseline } from './samplers/cpu.js';
+import { createRequestsBaseline } from './requests/baseline.js';
+import { RequestCounters } from './requests/counters.js';
+
+export interface SharedBuffers {
+  cpuBaseline: SharedArrayBuffer;
+  requestCounters: SharedArrayBuffer;
+  requestsBaseline: SharedArrayBuffer;
+  /** [received, rejected] channel message counts, written by the coordinator. */
+  channelStats: SharedArrayBuffer;
+}
+
+export function allocateSharedBuffers(): SharedBuffers {
+  return {
+    cpuBaseline: createCpuBaseline(),
+    requestCounters: new RequestCounters().buffer,
+    requestsBaseline: createRequestsBaseline(),
+    channelStats: new SharedArrayBuffer(2 * Uint32Array.BYTES_PER_ELEMENT),
+  };
+}
+
+/** The data each built-in worker receives. */
+export function builtinWorkerData(name: string, shared: SharedBuffers): unknown {
+  switch (name) {
+    case 'cpu':
+      return { cpuBaseline: shared.cpuBaseline };
+    case 'requests':
+      return { counters: shared.requestCounters, baseline: shared.requestsBaseline };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * One incarnation of a supervised thread: spawns the Worker, runs its watchdog, and reports
+ * exactly one classified exit. The Supervisor creates a new ChildThread for every restart, so
+ * nothing from a dead thread (its heartbeat cell, its listeners) can leak into its replacement.
+ */
+import { EventEmitter } from 'node:events';
+import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
+import { classifyExit, type ExitClass, type TerminationCause } from './exit-reason.js';
+import { workerExecArgv } from './exec-argv.js';
+import { createHeartbeatCell, heartbeatPeriodFor, msSinceBeat, SUPERVISED_KEY, type SupervisedData } from './heartbeat.js';
+import { isControlToParent, type ControlToChild } from '../protocol.js';
+
+export type RestartType = 'permanent' | 'transient' | 'temporary';
+
+export interface ChildSpec {
+  id: string;
+  file: URL;
+  restart: RestartType;
+  /** How long a graceful stop may take before the thread is terminated. */
+  shutdownMs: number;
+  /** No heartbeat for this long and the watchdog terminates the thread (reason 'hang'). */
+  hangTimeoutMs: number;
+  /** The thread must report ready within this long after spawn. */
+  startTimeoutMs: number;
+  resourceLimits?: ResourceLimits;
+  /** Called for each incarnation: fresh workerData and transferables (ports cannot be reused). */
+  prepare?: () => { workerData?: Record<string, unknown>; transferList?: TransferListItem[] };
+}
+
+export interface ChildThreadEvents {
+  ready: [];
+  message: [body: unknown];
+  exit: [cls: ExitClass];
+}
+
+export class ChildThread extends EventEmitter<ChildThreadEvents> {
+  readonly threadId: number;
+  readonly spawnedAt = Date.now();
+  private readonly worker: Worker;
+  private readonly heartbeat = createHeartbeatCell();
+  private watchdog: NodeJS.Timeout | null = null;
+  private error: unknown = undefined;
+  private terminatedFor: TerminationCause | null = null;
+  private ready = false;
+  private hangDetail = '';
+  private exited = false;
+  private readonly exitPromise: Promise<void>;
+
+  constructor(private readonly spec: ChildSpec) {
+    super();
+    const prepared = spec.prepare?.() ?? {};
+    const supervised: SupervisedData = {
+      name: spec.id,
+      heartbeat: this.heartbeat,
+      heartbeatMs: heartbeatPeriodFor(spec.hangTimeoutMs),
+    };
+    this.worker = new Worker(spec.file, {
+      workerData: { ...prepared.workerData, [SUPERVISED_KEY]: supervised },
+      ...(prepared.transferList ? { transferList: prepared.transferList } : {}),
+      execArgv: workerExecArgv(process.execArgv),
+      ...(spec.resourceLimits ? { resourceLimits: spec.resourceLimits } : {}),
+    });
+    this.threadId = this.worker.threadId;
+    this.exitPromise = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.on('message', (msg: unknown) => this.onMessage(msg));
+    this.worker.on('error', (err) => {
+      // Only the first error matters: it is what killed the thread.
+      if (this.error === undefined) this.error = err;
+    });
+    this.worker.once('exit', (code) => this.onExit(code));
+    this.armWatchdog(spec.startTimeoutMs);
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  get hasExited(): boolean {
+    return this.exited;
+  }
+
+  send(msg: ControlToChild): void {
+    if (!this.exited) this.worker.postMessage(msg);
+  }
+
+  /** Terminates the thread now, remembering why so the exit is classified correctly. */
+  terminate(cause: TerminationCause): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    this.terminatedFor ??= cause;
+    void this.worker.terminate();
+    return this.exitPromise;
+  }
+
+  /** Asks the thread to stop itself, then terminates it if it has not within shutdownMs. */
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    this.terminatedFor ??= 'shutdown';
+    this.send({ tb: 'stop' });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), this.spec.shutdownMs);
+    });
+    const done = await Promise.race([this.exitPromise.then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (done) await this.terminate('shutdown');
+  }
+
+  private onMessage(msg: unknown): void {
+    if (!isControlToParent(msg)) return;
+    if (msg.tb === 'ready') {
+      if (this.ready) return;
+      this.ready = true;
+      this.armWatchdog(this.spec.hangTimeoutMs);
+      this.emit('ready');
+    } else {
+      this.emit('message', msg.body);
+    }
+  }
+
+  /**
+   * Sleeps until the deadline could have passed, then checks the stamp. Before 'ready' the
+   * deadline is the start timeout; after it, the hang timeout measured from the last beat.
+   */
+  private armWatchdog(delayMs: number): void {
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => this.checkWatchdog(), delayMs);
+    // The watchdog must never be what keeps a host process alive.
+    this.watchdog.unref();
+  }
+
+  private checkWatchdog(): void {
+    this.watchdog = null;
+    if (this.exited) return;
+    if (!this.ready) {
+      this.hangDetail = `did not report ready within ${this.spec.startTimeoutMs} ms; terminated by the watchdog`;
+      void this.terminate('hang');
+      return;
+    }
+    const since = msSinceBeat(this.heartbeat);
+    const deadline = this.spec.hangTimeoutMs;
+    if (since === null || since >= deadline) {
+      this.hangDetail = `no heartbeat for ${Math.round(since ?? deadline)} ms (deadline ${deadline} ms); terminated by the watchdog`;
+      void this.terminate('hang');
+    } else {
+      this.armWatchdog(Math.max(1, Math.ceil(deadline - since)));
+    }
+  }
+
+  private onExit(exitCode: number): void {
+    this.exited = true;
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog = null;
+    this.worker.removeAllListeners();
+    const cls = classifyExit({
+      error: this.error,
+      exitCode,
+      terminatedFor: this.terminatedFor,
+      hangDetail: this.hangDetail,
+    });
+    this.emit('exit', cls);
+    this.removeAllListeners();
+  }
+}

@@ -1,0 +1,42 @@
+import { readdirSync } from 'node:fs';
+import type { EventEmitter } from 'node:events';
+
+/** Threads of this process right now (Linux). */
+export function threadCount(): number {
+  return readdirSync('/proc/self/task').length;
+}
+
+/** Polls a condition (no fixed sleeps): resolves with its first truthy value, or throws naming what never happened. */
+export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15_000, everyMs = 10): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** The next event `name` whose payload matches, within a bound. */
+export function nextEvent<T>(emitter: EventEmitter, name: string, match: (v: T) => boolean = () => true, timeoutMs = 15_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(name, on);
+      reject(new Error(`no matching '${name}' event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const on = (v: T): void => {
+      if (!match(v)) return;
+      clearTimeout(timer);
+      emitter.off(name, on);
+      resolve(v);
+    };
+    emitter.on(name, on);
+  });
+}
+
+export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
