@@ -78,15 +78,23 @@ describe('engine: coordinator, three metric workers, collect and snapshot', () =
   });
 
   it('records requests through recordRequest() with exact totals and a 5xx error rate', async () => {
-    const before = (await dash.getDashboard()).requests!.total;
-    for (let i = 0; i < 200; i++) dash.recordRequest({ durationMs: 10 + (i % 10), status: i % 4 === 0 ? 500 : 200 });
-    await dash.collect();
-    const r = (await dash.getDashboard()).requests!;
-    expect(r.total).toBe(before + 200);
-    expect(r.errorRate).toBeCloseTo(25, 5);
-    expect(r.p50LatencyMs).toBeGreaterThanOrEqual(10 * 0.98);
-    expect(r.p99LatencyMs).toBeLessThanOrEqual(19 * 1.02);
-    expect(r.avgLatencyMs).toBeCloseTo(14.5, 1);
+    // An hour-long interval: only collect() samples, so the window holds exactly these requests.
+    const quiet = await startDashboard({ intervalMs: 3_600_000, builtins: ['requests'] });
+    try {
+      await quiet.collect();
+      for (let i = 0; i < 200; i++) quiet.recordRequest({ durationMs: 10 + (i % 10), status: i % 4 === 0 ? 500 : 200 });
+      await quiet.collect();
+      const r = (await quiet.getDashboard()).requests!;
+      expect(r.total).toBe(200);
+      expect(r.errorRate).toBeCloseTo(25, 5);
+      expect(r.p50LatencyMs).toBeGreaterThanOrEqual(14 * 0.98);
+      expect(r.p50LatencyMs).toBeLessThanOrEqual(14 * 1.02);
+      expect(r.p99LatencyMs).toBeLessThanOrEqual(19 * 1.02);
+      expect(r.p99LatencyMs).toBeGreaterThanOrEqual(19 * 0.98);
+      expect(r.avgLatencyMs).toBeCloseTo(14.5, 1);
+    } finally {
+      await quiet.stop();
+    }
   });
 
   it('rejects a malformed recordRequest() with a typed error and records nothing', async () => {

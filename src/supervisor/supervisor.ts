@@ -180,8 +180,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return new Promise((resolve, reject) => {
       const thread = this.spawn(e);
       const onExit = (cls: ExitClass): void => {
+        // A nested supervisor's start failure is already the precise message: pass it up as it is.
+        const nested = cls.kind === 'crash' ? /StartError: (threadboard: .*)$/s.exec(cls.message) : null;
+        if (nested) return reject(new StartError(nested[1]!));
         const why = cls.kind === 'crash' ? `${cls.reason}: ${cls.message}` : 'it exited before reporting ready';
-        reject(new StartError(`threadboard: ${e.spec.id} thread failed to start (${why}); check ${e.spec.file.href}`));
+        reject(new StartError(`threadboard: the ${e.spec.id} thread failed to start (${why}); check ${e.spec.file.href}`));
       };
       thread.once('exit', onExit);
       thread.once('ready', () => {
