@@ -19,7 +19,9 @@ import {
   UnknownTargetError,
 } from './errors.js';
 import type { CrashReport, DashboardEvents } from './events.js';
-import { resolveOptions, type DashboardOptions, type ResolvedOptions } from './options.js';
+import { resolveMainThreadOptions, resolveOptions, type DashboardOptions, type MainThreadOptions, type ResolvedOptions } from './options.js';
+import { AccessLogSource, type AccessLogStats } from './requests/access-log-source.js';
+import { HttpProbe } from './requests/http-probe.js';
 import { FAULT_KINDS, sampleChannelName, type FaultKind } from './protocol.js';
 import { RequestCounters } from './requests/counters.js';
 import { allocateSharedBuffers, type SharedBuffers } from './shared-buffers.js';
@@ -60,14 +62,20 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   private waiters = new Set<Waiter>();
   private collections = 0;
   private last: CoordinatorSnapshot | null = null;
+  private readonly probe: HttpProbe | null;
+  private readonly accessLog: AccessLogSource | null;
 
   /** @internal use startDashboard() */
-  constructor(options: ResolvedOptions) {
+  constructor(options: ResolvedOptions, main: MainThreadOptions) {
     super();
     this.options = options;
     this.channelName = sampleChannelName(randomUUID());
     this.shared = allocateSharedBuffers();
     this.counters = new RequestCounters(this.shared.requestCounters);
+    this.probe = main.httpProbe ? new HttpProbe(this.counters, main.httpProbe.servers ? { servers: main.httpProbe.servers } : {}) : null;
+    this.accessLog = main.accessLog
+      ? new AccessLogSource(main.accessLog.path, this.counters, { ...main.accessLog, batchLines: 4096, inlineBelow: 512 })
+      : null;
     this.root = new Supervisor(
       [
         {
@@ -97,6 +105,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   async start(): Promise<void> {
     await this.root.start();
     this.state = 'running';
+    this.probe?.attach();
+    this.accessLog?.start();
   }
 
   private prepareCoordinator(): { workerData: Record<string, unknown>; transferList: TransferListItem[] } {
@@ -170,6 +180,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
       custom: snap?.custom ?? {},
       lastUpdated: snap?.lastUpdated ?? null,
       collectionCount: this.collections,
+      accessLog: this.accessLog?.stats() ?? null,
       channel: snap?.channel ?? { received: 0, rejected: 0 },
       coordinator: {
         status: c.status,
@@ -225,6 +236,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
 
   /** Asks every running metric worker for a fresh sample; resolves when all answered (or timed out). */
   async collect(): Promise<CollectReport> {
+    // Lines already in the log count as of now, like requests already served.
+    await this.accessLog?.poll();
     const report = await this.call('collect', (api) => api.collect());
     this.collections += 1;
     return report;
@@ -299,6 +312,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.state = 'stopped';
     for (const w of this.waiters) w.reject(new DashboardStoppedError(w.call));
     this.waiters.clear();
+    this.probe?.detach();
+    await this.accessLog?.stop();
     await this.root.stop();
     this.onCoordinatorGone();
   }
@@ -319,7 +334,13 @@ function restartFields(e: {
 /** Starts the coordinator and its metric workers; resolves once all of them are running. */
 export async function startDashboard(options?: DashboardOptions): Promise<Dashboard> {
   const resolved = resolveOptions(options, builtinFile);
-  const dash = new Dashboard(resolved);
-  await dash.start();
+  const main = resolveMainThreadOptions(options);
+  const dash = new Dashboard(resolved, main);
+  try {
+    await dash.start();
+  } catch (err) {
+    await dash.stop();
+    throw err;
+  }
   return dash;
 }

@@ -3,6 +3,8 @@
  * OptionsError naming the option path and what it accepts, raised before any thread starts.
  */
 import { existsSync, statSync } from 'node:fs';
+import { Server as NetServer } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
@@ -35,7 +37,22 @@ export interface SupervisionOptions {
   backoff?: { initialMs?: number; maxMs?: number };
 }
 
+export interface AccessLogOptions {
+  path: string;
+  /** 'end' (default): lines appended from now on; 'start': the whole file first. */
+  from?: 'start' | 'end';
+  /** How often the file is checked for new lines. Default 250. */
+  pollMs?: number;
+}
+
 export interface DashboardOptions {
+  /**
+   * Measure every node:http / node:https server in this process through diagnostics_channel
+   * (true, the default), only the listed servers, or none (false).
+   */
+  httpProbe?: boolean | { servers: HttpServer[] };
+  /** Follow an nginx/Apache combined-format access log (path, or options). */
+  accessLog?: string | AccessLogOptions;
   /** Sampling interval of every metric worker. Default 1000. */
   intervalMs?: number;
   /** Which built-in workers run. Default all three. */
@@ -67,6 +84,12 @@ export interface MetricWorkerConfig {
   builtin: boolean;
 }
 
+/** What runs in the main thread only (not cloneable, so never sent to the coordinator). */
+export interface MainThreadOptions {
+  httpProbe: { servers: HttpServer[] | null } | null;
+  accessLog: { path: string; from: 'start' | 'end'; pollMs: number } | null;
+}
+
 export interface ResolvedOptions {
   intervalMs: number;
   workers: MetricWorkerConfig[];
@@ -87,7 +110,7 @@ const RESERVED_NAMES = new Set<string>([...BUILTIN_WORKERS, 'coordinator']);
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const LIMIT_KEYS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 const KNOWN_KEYS: readonly (keyof DashboardOptions)[] = [
-  'intervalMs', 'builtins', 'workers', 'supervision', 'hangTimeoutMs', 'startTimeoutMs',
+  'httpProbe', 'accessLog', 'intervalMs', 'builtins', 'workers', 'supervision', 'hangTimeoutMs', 'startTimeoutMs',
   'callTimeoutMs', 'collectTimeoutMs', 'workerResourceLimits', 'coordinatorResourceLimits',
 ];
 
@@ -193,6 +216,38 @@ function customWorker(
     hangTimeoutMs: integer(`${at}.hangTimeoutMs`, value.hangTimeoutMs, defaults.hangTimeoutMs, 50, 600_000),
     builtin: false,
   };
+}
+
+function httpProbe(value: unknown): MainThreadOptions['httpProbe'] {
+  if (value === undefined || value === true) return { servers: null };
+  if (value === false) return null;
+  if (!isPlainObject(value) || !Array.isArray(value.servers)) {
+    throw new OptionsError('httpProbe', 'must be true (every server), false (none) or { servers: [server, ...] }');
+  }
+  noUnknownKeys('httpProbe', value, ['servers']);
+  value.servers.forEach((s, i) => {
+    if (!(s instanceof NetServer)) throw new OptionsError(`httpProbe.servers[${i}]`, 'must be a node:http or node:https server');
+  });
+  return { servers: value.servers as HttpServer[] };
+}
+
+function accessLog(value: unknown): MainThreadOptions['accessLog'] {
+  if (value === undefined) return null;
+  const o = typeof value === 'string' ? { path: value } : value;
+  if (!isPlainObject(o)) throw new OptionsError('accessLog', 'must be a file path or { path, from?, pollMs? }');
+  noUnknownKeys('accessLog', o, ['path', 'from', 'pollMs']);
+  if (typeof o.path !== 'string' || o.path.length === 0) throw new OptionsError('accessLog.path', `must be the path of a log file; got ${describe(o.path)}`);
+  const from = oneOf('accessLog.from', o.from, ['start', 'end'] as const, 'end');
+  const pollMs = integer('accessLog.pollMs', o.pollMs, 250, 10, 60_000);
+  // A log that does not exist yet is fine (it will be followed once created); a directory is not.
+  const full = path.resolve(o.path);
+  if (existsSync(full) && !statSync(full).isFile()) throw new OptionsError('accessLog.path', `is not a regular file: ${full}`);
+  return { path: full, from, pollMs };
+}
+
+export function resolveMainThreadOptions(input: unknown): MainThreadOptions {
+  const o = (isPlainObject(input) ? input : {}) as Record<string, unknown>;
+  return { httpProbe: httpProbe(o.httpProbe), accessLog: accessLog(o.accessLog) };
 }
 
 export function resolveOptions(input: unknown, builtinFile: (name: BuiltinWorkerName) => URL): ResolvedOptions {

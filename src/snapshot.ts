@@ -26,14 +26,22 @@ export interface MemorySection {
 export interface RequestsSection {
   /** Requests per second over the last sampling interval. */
   rps: number;
+  /** Requests per second over about the last 10 s. */
+  rps10s: number;
   avgLatencyMs: number;
+  /** Latency percentiles over the interval; within 2 % of the exact value. */
   p50LatencyMs: number;
   p99LatencyMs: number;
   /** Percent of responses in the interval that were 5xx. */
   errorRate: number;
+  /** Percent of responses in the interval that were 4xx. */
+  clientErrorRate: number;
+  /** Open HTTP connections that have sent at least one request. */
   activeConnections: number;
   /** Every request recorded since the dashboard started; exact across thread crashes. */
   total: number;
+  /** Responses per status class since the dashboard started. */
+  byStatus: Record<'1xx' | '2xx' | '3xx' | '4xx' | '5xx', number>;
 }
 
 export interface ExitInfo {
@@ -64,6 +72,16 @@ export interface ChannelStats {
   rejected: number;
 }
 
+/** The access-log source, when one is followed. */
+export interface AccessLogSection {
+  path: string;
+  lines: number;
+  malformed: number;
+  malformedExample: string | null;
+  truncations: number;
+  rotations: number;
+}
+
 export interface DashboardSnapshot {
   cpu: CpuSection | null;
   memory: MemorySection | null;
@@ -71,13 +89,14 @@ export interface DashboardSnapshot {
   custom: Record<string, unknown>;
   lastUpdated: string | null;
   collectionCount: number;
+  accessLog: AccessLogSection | null;
   channel: ChannelStats;
   coordinator: CoordinatorInfo;
   workers: WorkerInfo[];
 }
 
 /** The part of a snapshot the coordinator produces; main adds the rest. */
-export type CoordinatorSnapshot = Omit<DashboardSnapshot, 'collectionCount' | 'coordinator'>;
+export type CoordinatorSnapshot = Omit<DashboardSnapshot, 'collectionCount' | 'coordinator' | 'accessLog'>;
 
 /** Names whose payloads fill the fixed sections; any other worker's payload lands in `custom`. */
 export const BUILTIN_WORKERS = ['cpu', 'memory', 'requests'] as const;

@@ -12,11 +12,23 @@ const TOTAL = 0; // lo, hi
 const STATUS = 2; // 5 classes (1xx..5xx) × (lo, hi)
 const ACTIVE = 12; // open connections (int32 gauge)
 const LATENCY_SUM = 13; // µs, lo, hi
-const HIST = 16;
+const TIMED = 15; // requests with a known latency, lo, hi (access-log lines may have none)
+const HIST = 18;
 export const COUNTER_CELLS = HIST + BUCKET_COUNT;
 
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx';
 export const STATUS_CLASSES: readonly StatusClass[] = ['1xx', '2xx', '3xx', '4xx', '5xx'];
+
+/** Requests counted outside the hot path, e.g. one parsed access-log batch. */
+export interface RequestBatch {
+  total: number;
+  /** Counts per status class 1xx..5xx. */
+  byClass: number[];
+  timed: number;
+  latencySumMicros: number;
+  /** Flat [bucketIndex, count, bucketIndex, count, ...] for the non-empty buckets. */
+  buckets: number[];
+}
 
 export interface CounterReading {
   /** Epoch ms when read. */
@@ -25,6 +37,8 @@ export interface CounterReading {
   byClass: Record<StatusClass, number>;
   active: number;
   latencySumMicros: number;
+  /** Requests whose latency is known (in latencySumMicros and the histogram). */
+  timed: number;
   /** Cumulative bucket counts (wrapping uint32; subtract with `>>> 0`). */
   histogram: Uint32Array;
 }
@@ -32,6 +46,14 @@ export interface CounterReading {
 function add64(cells: Uint32Array, i: number, v: number): void {
   const old = Atomics.add(cells, i, v);
   if (old + v > 0xffffffff) Atomics.add(cells, i + 1, 1);
+}
+
+/** add64 for amounts that may exceed 32 bits (batches). */
+function addLarge(cells: Uint32Array, i: number, v: number): void {
+  const hi = Math.floor(v / 0x100000000);
+  const lo = v - hi * 0x100000000;
+  if (hi > 0) Atomics.add(cells, i + 1, hi);
+  add64(cells, i, lo);
 }
 
 function read64(cells: Uint32Array, i: number): number {
@@ -62,7 +84,20 @@ export class RequestCounters {
     add64(cells, TOTAL, 1);
     if (cls >= 1 && cls <= 5) add64(cells, STATUS + 2 * (cls - 1), 1);
     add64(cells, LATENCY_SUM, micros);
+    add64(cells, TIMED, 1);
     Atomics.add(cells, HIST + bucketIndex(micros), 1);
+  }
+
+  /** Folds a batch of requests counted elsewhere (a parsed access-log batch) in one go. */
+  addBatch(batch: RequestBatch): void {
+    const cells = this.cells;
+    if (batch.total > 0) addLarge(cells, TOTAL, batch.total);
+    batch.byClass.forEach((n, i) => n > 0 && addLarge(cells, STATUS + 2 * i, n));
+    if (batch.timed > 0) {
+      addLarge(cells, TIMED, batch.timed);
+      addLarge(cells, LATENCY_SUM, batch.latencySumMicros);
+    }
+    for (let i = 0; i < batch.buckets.length; i += 2) Atomics.add(cells, HIST + batch.buckets[i]!, batch.buckets[i + 1]!);
   }
 
   connectionOpened(): void {
@@ -83,6 +118,7 @@ export class RequestCounters {
       byClass,
       active: Math.max(0, Atomics.load(c, ACTIVE) | 0),
       latencySumMicros: read64(c, LATENCY_SUM),
+      timed: read64(c, TIMED),
       histogram: c.slice(HIST, HIST + BUCKET_COUNT),
     };
   }

@@ -1,6 +1,6 @@
 /** One requests sample: read the shared counters, report since the stored previous reading. */
 import type { RequestsSection } from '../snapshot.js';
-import { loadReading, saveReading } from './baseline.js';
+import { checkpoints, loadReading, saveReading, windowStart } from './baseline.js';
 import type { RequestCounters } from './counters.js';
 import { requestsSection } from './stats.js';
 
@@ -10,10 +10,12 @@ import { requestsSection } from './stats.js';
  * window is at least this long, so short windows extend the previous one instead.
  */
 export const MIN_RATE_WINDOW_MS = 200;
+export const LONG_WINDOW_MS = 10_000;
 
 export function sampleRequests(counters: RequestCounters, baseline: SharedArrayBuffer): RequestsSection {
   const prev = loadReading(baseline);
   const next = counters.read();
+  const since = windowStart(checkpoints(baseline), next.timeMs, LONG_WINDOW_MS);
   if (next.timeMs - prev.timeMs >= MIN_RATE_WINDOW_MS) saveReading(baseline, next);
-  return requestsSection(prev, next);
+  return requestsSection(prev, next, since);
 }

@@ -1,5 +1,6 @@
-/** Turns two counter readings into the dashboard's requests section (pure). */
+/** Turns counter readings into the dashboard's requests section (pure). */
 import type { RequestsSection } from '../snapshot.js';
+import type { Checkpoint } from './baseline.js';
 import type { CounterReading } from './counters.js';
 import { BUCKET_COUNT, quantile } from './histogram.js';
 
@@ -14,19 +15,29 @@ export function histogramDelta(prev: Uint32Array, next: Uint32Array): Uint32Arra
   return out;
 }
 
-export function requestsSection(prev: CounterReading, next: CounterReading): RequestsSection {
+const rate = (n: number, ms: number): number => (n > 0 && ms > 0 ? round((n * 1000) / ms, 1) : 0);
+const share = (part: number, whole: number): number => (whole > 0 ? round((part / whole) * 100, 2) : 0);
+
+/**
+ * Rates, latencies and error shares over the interval from `prev` to `next`; `rps10s` over
+ * the window from `since10s` (a checkpoint about 10 s old) to `next`; totals since the start.
+ */
+export function requestsSection(prev: CounterReading, next: CounterReading, since10s: Checkpoint | null = null): RequestsSection {
   const n = Math.max(0, next.total - prev.total);
-  const seconds = (next.timeMs - prev.timeMs) / 1000;
-  const errors = Math.max(0, next.byClass['5xx'] - prev.byClass['5xx']);
+  const timed = Math.max(0, next.timed - prev.timed);
   const latencyMicros = Math.max(0, next.latencySumMicros - prev.latencySumMicros);
-  const delta = n > 0 ? histogramDelta(prev.histogram, next.histogram) : null;
+  const delta = timed > 0 ? histogramDelta(prev.histogram, next.histogram) : null;
+  const windowStart = since10s ?? prev;
   return {
-    rps: n > 0 && seconds > 0 ? round(n / seconds, 1) : 0,
-    avgLatencyMs: n > 0 ? round(latencyMicros / n / 1000, 3) : 0,
+    rps: rate(n, next.timeMs - prev.timeMs),
+    rps10s: rate(next.total - windowStart.total, next.timeMs - windowStart.timeMs),
+    avgLatencyMs: timed > 0 ? round(latencyMicros / timed / 1000, 3) : 0,
     p50LatencyMs: delta ? round(quantile(delta, 0.5) / 1000, 3) : 0,
     p99LatencyMs: delta ? round(quantile(delta, 0.99) / 1000, 3) : 0,
-    errorRate: n > 0 ? round((errors / n) * 100, 2) : 0,
+    errorRate: share(Math.max(0, next.byClass['5xx'] - prev.byClass['5xx']), n),
+    clientErrorRate: share(Math.max(0, next.byClass['4xx'] - prev.byClass['4xx']), n),
     activeConnections: next.active,
     total: next.total,
+    byStatus: { ...next.byClass },
   };
 }

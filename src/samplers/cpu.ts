@@ -1,8 +1,9 @@
 /**
- * CPU usage from os.cpus() time deltas. The previous reading lives in a SharedArrayBuffer the
+ * CPU usage from per-core time deltas (/proc/stat on Linux, os.cpus() elsewhere). The previous reading lives in a SharedArrayBuffer the
  * main thread owns, so a restarted cpu worker measures from its predecessor's last sample
  * instead of waiting a fresh window (recovery is then one thread start, not a start plus a window).
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { CpuSection } from '../snapshot.js';
 
@@ -11,11 +12,41 @@ export interface CoreTimes {
   total: number;
 }
 
+/** From os.cpus(): libuv exposes user, nice, sys, idle, irq only (no iowait, softirq, steal). */
 export function coreTimes(cpus: readonly os.CpuInfo[]): CoreTimes[] {
   return cpus.map(({ times }) => {
     const busy = times.user + times.nice + times.sys + times.irq;
     return { busy, total: busy + times.idle };
   });
+}
+
+/**
+ * From /proc/stat's per-core lines: non-idle = user + nice + system + irq + softirq + steal,
+ * idle = idle + iowait (guest time is already inside user). os.cpus() drops softirq and
+ * steal, which on a busy VM under-reports usage by several points.
+ */
+export function parseProcStat(text: string): CoreTimes[] {
+  const out: CoreTimes[] = [];
+  for (const line of text.split('\n')) {
+    if (!/^cpu\d+ /.test(line)) continue;
+    const f = line.split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
+    const busy = user + nice + system + irq + softirq + steal;
+    out.push({ busy, total: busy + idle + iowait });
+  }
+  return out;
+}
+
+export function readCoreTimes(): CoreTimes[] {
+  if (process.platform === 'linux') {
+    try {
+      const times = parseProcStat(readFileSync('/proc/stat', 'utf8'));
+      if (times.length > 0) return times;
+    } catch {
+      // Not readable (sandbox): fall back to libuv's figures.
+    }
+  }
+  return coreTimes(os.cpus());
 }
 
 function share(busy: number, total: number): number {
@@ -41,9 +72,10 @@ export function cpuUsage(prev: readonly CoreTimes[], next: readonly CoreTimes[])
 }
 
 /** Layout of the baseline buffer: [epoch ms, cores, busy0, total0, busy1, total1, ...]. */
-export function createCpuBaseline(cores = os.cpus().length): SharedArrayBuffer {
-  const buf = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * (2 + 2 * cores));
-  writeBaseline(buf, Date.now(), coreTimes(os.cpus()));
+export function createCpuBaseline(): SharedArrayBuffer {
+  const times = readCoreTimes();
+  const buf = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * (2 + 2 * times.length));
+  writeBaseline(buf, Date.now(), times);
   return buf;
 }
 
@@ -75,12 +107,11 @@ export async function sampleCpu(baseline: SharedArrayBuffer): Promise<CpuSection
   const wait = prev.timeMs + MIN_WINDOW_MS - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   const now = Date.now();
-  const cpus = os.cpus();
-  const times = coreTimes(cpus);
+  const times = readCoreTimes();
   const { usage, perCore } = cpuUsage(prev.times, times);
   writeBaseline(baseline, now, times);
   const [l1, l5, l15] = os.loadavg() as [number, number, number];
-  return { usage, cores: cpus.length, loadAvg: [round2(l1), round2(l5), round2(l15)], perCore };
+  return { usage, cores: times.length, loadAvg: [round2(l1), round2(l5), round2(l15)], perCore };
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;

@@ -51,7 +51,10 @@ describe('request counters', () => {
   it('with no traffic reports zeros, not inventions', () => {
     const c = new RequestCounters();
     const s = requestsSection(c.read(0), c.read(1000));
-    expect(s).toEqual({ rps: 0, avgLatencyMs: 0, p50LatencyMs: 0, p99LatencyMs: 0, errorRate: 0, activeConnections: 0, total: 0 });
+    expect(s).toEqual({
+      rps: 0, rps10s: 0, avgLatencyMs: 0, p50LatencyMs: 0, p99LatencyMs: 0, errorRate: 0, clientErrorRate: 0,
+      activeConnections: 0, total: 0, byStatus: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
+    });
   });
 });
 

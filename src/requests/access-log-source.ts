@@ -1,0 +1,104 @@
+/**
+ * Access-log lines → the shared request counters. Small batches (a quiet log) are parsed
+ * inline; large ones (a burst, or a big backlog) go to a piscina pool so parsing uses every
+ * core. The pool's threads exist only while there is such work (minThreads 0).
+ */
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import { workerExecArgv } from '../supervisor/exec-argv.js';
+import { parseBatch, type ParsedBatch } from './access-log-parse.js';
+import { AccessLogFollower, type FollowerOptions } from './access-log-follower.js';
+import type { RequestCounters } from './counters.js';
+
+export interface AccessLogStats {
+  path: string;
+  /** Non-empty lines read and parsed (well-formed + malformed). */
+  lines: number;
+  malformed: number;
+  /** One malformed line, so the user can see what did not parse. */
+  malformedExample: string | null;
+  truncations: number;
+  rotations: number;
+}
+
+export interface AccessLogSourceOptions extends FollowerOptions {
+  /** Batches smaller than this are parsed inline (a pool round trip costs more than it saves). */
+  inlineBelow: number;
+  /** Pool threads; default: every core. */
+  threads?: number;
+}
+
+const PARSER_FILE = new URL('../../workers/log-parser.js', import.meta.url).href;
+
+export class AccessLogSource {
+  private readonly follower: AccessLogFollower;
+  private pool: Piscina | null = null;
+  private readonly inflight = new Set<Promise<void>>();
+  private lines = 0;
+  private malformed = 0;
+  private malformedExample: string | null = null;
+  private readonly threads: number;
+
+  constructor(
+    path: string,
+    private readonly counters: RequestCounters,
+    private readonly options: AccessLogSourceOptions,
+  ) {
+    this.threads = options.threads ?? os.availableParallelism();
+    this.follower = new AccessLogFollower(path, (lines) => this.dispatch(lines), options);
+  }
+
+  start(): void {
+    this.follower.start();
+  }
+
+  /** Reads and folds in everything appended so far. */
+  async poll(): Promise<void> {
+    await this.follower.poll();
+    await Promise.all(this.inflight);
+  }
+
+  async stop(): Promise<void> {
+    await this.follower.stop();
+    await Promise.all(this.inflight);
+    await this.pool?.destroy();
+    this.pool = null;
+  }
+
+  stats(): AccessLogStats {
+    return {
+      path: this.follower.path,
+      lines: this.lines,
+      malformed: this.malformed,
+      malformedExample: this.malformedExample,
+      truncations: this.follower.events.truncations,
+      rotations: this.follower.events.rotations,
+    };
+  }
+
+  private fold(batch: ParsedBatch): void {
+    this.counters.addBatch(batch);
+    this.lines += batch.lines;
+    this.malformed += batch.malformed;
+    if (batch.example !== null) this.malformedExample = batch.example;
+  }
+
+  private async dispatch(lines: string[]): Promise<void> {
+    if (lines.length < this.options.inlineBelow) {
+      this.fold(parseBatch(lines));
+      return;
+    }
+    this.pool ??= new Piscina({
+      filename: PARSER_FILE,
+      minThreads: 0,
+      maxThreads: this.threads,
+      idleTimeout: 2000,
+      execArgv: workerExecArgv(process.execArgv),
+    });
+    const task: Promise<void> = this.pool.run(lines).then((batch: ParsedBatch) => this.fold(batch));
+    const tracked = task.finally(() => this.inflight.delete(tracked));
+    this.inflight.add(tracked);
+    // Backpressure: never more than two batches per thread queued.
+    while (this.inflight.size >= this.threads * 2) await Promise.race(this.inflight);
+  }
+}

@@ -1,0 +1,124 @@
+import autocannon from 'autocannon';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDashboard, type Dashboard, type RestartEvent } from '../dist/src/index.js';
+import { nextEvent, waitFor } from './helpers.js';
+
+interface CountingServer {
+  server: http.Server;
+  url: string;
+  handled: () => number;
+  close: () => Promise<void>;
+}
+
+/** A real server that answers 500 to exactly every 5th request and counts what it handled. */
+async function countingServer(): Promise<CountingServer> {
+  let handled = 0;
+  const server = http.createServer((_req, res) => {
+    handled++;
+    res.statusCode = handled % 5 === 0 ? 500 : handled % 7 === 0 ? 404 : 200;
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${port}/`,
+    handled: () => handled,
+    close: () => new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}
+
+const responses = (r: autocannon.Result): number => r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'];
+
+describe('the HTTP probe (diagnostics_channel), driven by autocannon', () => {
+  const cleanup: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    while (cleanup.length) await cleanup.pop()!();
+  });
+
+  async function setup(options = {}): Promise<{ dash: Dashboard; srv: CountingServer }> {
+    const dash = await startDashboard({ hangTimeoutMs: 1000, ...options });
+    cleanup.push(() => dash.stop());
+    const srv = await countingServer();
+    cleanup.push(() => srv.close());
+    return { dash, srv };
+  }
+
+  it('counts every request exactly, the 5xx share, and open connections while they are open', async () => {
+    const { dash, srv } = await setup();
+    const connections = 8;
+    const run = autocannon({ url: srv.url, connections, amount: 12_000 });
+    // While the load runs: the gauge equals autocannon's connection count, and the interval error rate is the known share.
+    const during = await waitFor('a mid-run sample with every connection open', async () => {
+      await dash.collect();
+      const r = (await dash.getDashboard()).requests!;
+      return r.activeConnections === connections && r.rps > 0 ? r : null;
+    });
+    expect(Math.abs(during.errorRate - 20)).toBeLessThan(1.5);
+    const result = await run;
+    expect(result.errors).toBe(0);
+    const after = await waitFor('connections closed after the run', async () => {
+      await dash.collect();
+      const r = (await dash.getDashboard()).requests!;
+      return r.activeConnections === 0 ? r : null;
+    });
+    expect(after.total).toBe(responses(result));
+    expect(after.total).toBe(srv.handled());
+    expect(after.byStatus['5xx']).toBe(Math.floor(srv.handled() / 5));
+    expect(after.byStatus['5xx']).toBe(result['5xx']);
+    expect(after.byStatus['4xx']).toBe(result['4xx']);
+    expect(after.byStatus['2xx']).toBe(result['2xx']);
+  });
+
+  it('keeps totals exact when the requests worker and then the coordinator crash mid-load', async () => {
+    const { dash, srv } = await setup();
+    const run = autocannon({ url: srv.url, connections: 6, amount: 15_000 });
+    for (const target of ['requests', 'coordinator'] as const) {
+      const mark = srv.handled();
+      await waitFor('more load served', () => srv.handled() > mark + 2000);
+      const restarted = nextEvent<RestartEvent>(dash, 'restart', (e) => e.target === target);
+      await dash.crash(target, 'kill');
+      await restarted;
+    }
+    const result = await run;
+    expect(srv.handled()).toBeLessThanOrEqual(15_000 + 6);
+    await dash.collect();
+    const r = (await dash.getDashboard()).requests!;
+    expect(r.total).toBe(srv.handled());
+    expect(r.total).toBe(responses(result));
+    expect(r.byStatus['5xx']).toBe(result['5xx']);
+    const s = await dash.getDashboard();
+    expect(s.coordinator.restarts).toBe(1);
+  });
+
+  it('measures only the chosen servers, or none when turned off', async () => {
+    const measured = await countingServer();
+    cleanup.push(() => measured.close());
+    const { dash: chosen, srv: ignored } = await setup({ httpProbe: { servers: [measured.server] } });
+    const off = await startDashboard({ httpProbe: false, builtins: ['requests'] });
+    cleanup.push(() => off.stop());
+    await autocannon({ url: measured.url, connections: 2, amount: 300 });
+    await autocannon({ url: ignored.url, connections: 2, amount: 200 });
+    await Promise.all([chosen.collect(), off.collect()]);
+    expect((await chosen.getDashboard()).requests!.total).toBe(300);
+    expect((await off.getDashboard()).requests!.total).toBe(0);
+  });
+
+  it('with no traffic reports zeros and invents nothing', async () => {
+    const dash = await startDashboard({ intervalMs: 200, builtins: ['requests'] });
+    cleanup.push(() => dash.stop());
+    const started = Date.now();
+    // Several interval samples, so the windows are real ones.
+    await waitFor('a second of samples', async () => Date.now() - started > 1000 && (await dash.getDashboard()).channel.received >= 5);
+    await dash.collect();
+    expect((await dash.getDashboard()).requests).toEqual({
+      rps: 0, rps10s: 0, avgLatencyMs: 0, p50LatencyMs: 0, p99LatencyMs: 0, errorRate: 0, clientErrorRate: 0,
+      activeConnections: 0, total: 0, byStatus: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
+    });
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parseBatch, parseLine } from '../../dist/src/requests/access-log-parse.js';
+
+const base = '203.0.113.9 - alice [21/Nov/2026:15:00:00 +0000] "GET /a?b=\\"c\\" HTTP/1.1" 200 512 "https://ref.example/" "Mozilla/5.0 (X11; Linux)"';
+
+describe('combined log format', () => {
+  it('reads status and the optional request time (decimal = seconds, integer = microseconds)', () => {
+    expect(parseLine(base)).toEqual({ status: 200, micros: null });
+    expect(parseLine(`${base} 0.125`)).toEqual({ status: 200, micros: 125_000 });
+    expect(parseLine(`${base} 125000`)).toEqual({ status: 200, micros: 125_000 });
+    expect(parseLine(`${base} -`)).toEqual({ status: 200, micros: null });
+    expect(parseLine(base.replace('" 200 512', '" 503 -'))).toEqual({ status: 503, micros: null });
+  });
+
+  it('rejects what is not a combined line', () => {
+    expect(parseLine('')).toBeNull();
+    expect(parseLine('hello world')).toBeNull();
+    expect(parseLine(base.replace(' 200 ', ' 2000 '))).toBeNull();
+    expect(parseLine(base.replace(' 200 ', ' 099 '))).toBeNull();
+    expect(parseLine(base.replace('[21/Nov/2026:15:00:00 +0000]', '21/Nov/2026'))).toBeNull();
+    expect(parseLine(`${base} soon`)).toBeNull();
+  });
+
+  it('folds a batch: counts, classes, timed latencies, one malformed example', () => {
+    const b = parseBatch([`${base} 0.010`, base.replace(' 200 ', ' 404 '), 'bad one', '', 'bad two', `${base}\r`]);
+    expect(b).toMatchObject({ lines: 5, total: 3, malformed: 2, example: 'bad one', timed: 1, latencySumMicros: 10_000 });
+    expect(b.byClass).toEqual([0, 2, 0, 1, 0]);
+    expect(b.buckets.length).toBe(2);
+  });
+});
