@@ -62,6 +62,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   private waiters = new Set<Waiter>();
   private collections = 0;
   private last: CoordinatorSnapshot | null = null;
+  /** Whether `last` came from the coordinator that is running now. */
+  private lastIsCurrent = false;
   private readonly probe: HttpProbe | null;
   private readonly accessLog: AccessLogSource | null;
 
@@ -123,6 +125,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   }
 
   private onCoordinatorReady(): void {
+    this.lastIsCurrent = false;
     this.link = this.pendingLink;
     this.pendingLink = null;
     const link = this.link;
@@ -133,6 +136,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
 
   /** Only one coordinator exists at a time, so any link we hold belonged to the one that died. */
   private onCoordinatorGone(): void {
+    this.lastIsCurrent = false;
     this.link?.close();
     this.pendingLink?.close();
     this.link = null;
@@ -152,7 +156,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     if (!isCoordinatorMessage(body)) return;
     switch (body.type) {
       case 'snapshot':
-        this.last = body.snapshot;
+        this.accept(body.snapshot);
         if (this.listenerCount('snapshot') > 0) this.emit('snapshot', this.overlay(body.snapshot));
         break;
       case 'worker-exit': {
@@ -164,6 +168,12 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
         this.emit('restart', { target: body.event.id, ...restartFields(body.event) });
         break;
     }
+  }
+
+  private accept(snap: CoordinatorSnapshot): void {
+    this.last = snap;
+    if (!this.link) return; // from a coordinator that has not reported ready (or already died)
+    this.lastIsCurrent = true;
   }
 
   /** Adds what main owns: the collection count and the coordinator's own status. */
@@ -238,17 +248,39 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   async collect(): Promise<CollectReport> {
     // Lines already in the log count as of now, like requests already served.
     await this.accessLog?.poll();
-    const report = await this.call('collect', (api) => api.collect());
+    const { report, snapshot } = await this.call('collect', (api) => api.collect());
     this.collections += 1;
+    this.accept(snapshot);
     return report;
   }
 
-  /** The current snapshot, read from the coordinator; after a failure, the last one with status 'failed'. */
+  /**
+   * The current snapshot. The coordinator pushes one after every change, so this is served
+   * from main without a round trip; while the coordinator is down it waits (up to
+   * callTimeoutMs) for its replacement's first snapshot. After a failure it resolves with
+   * the last snapshot, marked 'failed'.
+   */
   async getDashboard(): Promise<DashboardSnapshot> {
     if (this.state === 'failed') return this.overlay(this.last);
-    const snap = await this.call('getDashboard', (api) => api.snapshot());
-    this.last = snap;
-    return this.overlay(snap);
+    const deadline = Date.now() + this.options.callTimeoutMs;
+    while (!(this.lastIsCurrent && this.link)) {
+      try {
+        await this.waitForCoordinator('getDashboard', deadline);
+      } catch (err) {
+        // Failed while we waited: the last snapshot, marked failed, is the answer.
+        if (this.isFailed) return this.overlay(this.last);
+        throw err;
+      }
+      if (this.lastIsCurrent) break;
+      // Up, but nothing pushed yet: ask for the snapshot once rather than wait for a push.
+      const link = this.link;
+      if (!link) continue;
+      const outcome = await raceCall(link, link.api.snapshot(), deadline);
+      if (outcome.kind === 'value' && this.link === link) this.accept(outcome.value);
+      else if (outcome.kind === 'timeout') throw new CallTimeoutError('getDashboard', this.options.callTimeoutMs);
+      if (this.state === 'stopped') throw new DashboardStoppedError('getDashboard');
+    }
+    return this.overlay(this.last);
   }
 
   /** Metric workers running now. */

@@ -125,7 +125,7 @@ export class Coordinator implements CoordinatorApi {
     });
   }
 
-  async collect(): Promise<CollectReport> {
+  async collect(): Promise<{ report: CollectReport; snapshot: CoordinatorSnapshot }> {
     const id = this.nextRound++;
     const asked = this.supervisor.children().filter((c) => c.status === 'running').map((c) => c.id);
     const round = new CollectRound(id, asked, this.config.options.collectTimeoutMs);
@@ -134,7 +134,8 @@ export class Coordinator implements CoordinatorApi {
       if (!this.supervisor.send(name, { tb: 'collect', id })) round.drop(name);
     }
     try {
-      return await round.done;
+      const report = await round.done;
+      return { report, snapshot: this.snapshot() };
     } finally {
       this.rounds.delete(id);
     }

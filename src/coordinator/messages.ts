@@ -19,7 +19,8 @@ export function isCoordinatorMessage(v: unknown): v is CoordinatorMessage {
 }
 
 export interface CoordinatorApi {
-  collect(): Promise<CollectReport>;
+  /** Resolves with the report and the snapshot that holds the fresh samples (the push may come later). */
+  collect(): Promise<{ report: CollectReport; snapshot: CoordinatorSnapshot }>;
   snapshot(): CoordinatorSnapshot;
   workerCount(): number;
   /** Injects a fault into a metric worker; resolves with the thread that will die. */

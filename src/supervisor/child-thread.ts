@@ -91,18 +91,26 @@ export class ChildThread extends EventEmitter<ChildThreadEvents> {
     return this.exitPromise;
   }
 
-  /** Asks the thread to stop itself, then terminates it if it has not within shutdownMs. */
+  /**
+   * Asks the thread to stop itself; terminates it if it has not within shutdownMs, or as soon
+   * as its heartbeat goes stale (a hung thread cannot run its stop handler).
+   */
   async stop(): Promise<void> {
     if (this.exited) return;
     this.terminatedFor ??= 'shutdown';
     this.send({ tb: 'stop' });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), this.spec.shutdownMs);
-    });
-    const done = await Promise.race([this.exitPromise.then(() => false), timedOut]);
-    clearTimeout(timer);
-    if (done) await this.terminate('shutdown');
+    const period = heartbeatPeriodFor(this.spec.hangTimeoutMs);
+    const giveUpAt = Date.now() + this.spec.shutdownMs;
+    const stale = (): boolean => {
+      const since = msSinceBeat(this.heartbeat);
+      return this.ready && (since === null || since > 2 * period);
+    };
+    while (!this.exited && !stale() && Date.now() < giveUpAt) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.exitPromise, new Promise((r) => (timer = setTimeout(r, period)))]);
+      clearTimeout(timer);
+    }
+    if (!this.exited) await this.terminate('shutdown');
   }
 
   private onMessage(msg: unknown): void {
