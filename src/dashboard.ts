@@ -76,7 +76,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.counters = new RequestCounters(this.shared.requestCounters);
     this.probe = main.httpProbe ? new HttpProbe(this.counters, main.httpProbe.servers ? { servers: main.httpProbe.servers } : {}) : null;
     this.accessLog = main.accessLog
-      ? new AccessLogSource(main.accessLog.path, this.counters, { ...main.accessLog, batchLines: 4096, inlineBelow: 512 })
+      ? new AccessLogSource(main.accessLog.path, this.counters, { ...main.accessLog, chunkBytes: 1 << 20, inlineBelow: 64 * 1024 })
       : null;
     this.root = new Supervisor(
       [

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../dist/src/index.js';
+import { waitFor } from './helpers.js';
 
 /** Independent of the engine's own code: all-core busy and total jiffies from /proc/stat's first line. */
 function procStat(): { busy: number; total: number } {
@@ -37,6 +38,11 @@ describe('cpu and memory against the kernel', () => {
   });
 
   it('cpu.usage agrees with /proc/stat over the same window (within 3 points), and rises with one busy core', async () => {
+    // The engine's window starts at the last sample at least 100 ms old: make that this collect().
+    await waitFor('the last cpu sample to be 150 ms old', async () => {
+      const at = (await dash.getDashboard()).workers.find((w) => w.name === 'cpu')!.lastSampleAt;
+      return at !== null && Date.now() - Date.parse(at) >= 150;
+    });
     await dash.collect();
     const p0 = procStat();
     await spin(1500);

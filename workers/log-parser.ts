@@ -1,4 +1,4 @@
-/** piscina task: parse one batch of access-log lines. */
-import { parseBatch } from '../src/requests/access-log-parse.js';
+/** piscina task: parse one chunk of whole access-log lines, handed over (not copied) as bytes. */
+import { parseChunk } from '../src/requests/access-log-parse.js';
 
-export default parseBatch;
+export default ({ bytes, length }: { bytes: Uint8Array; length: number }) => parseChunk(bytes, length);

@@ -2,18 +2,23 @@
  * Follows a growing log file the way `tail -F` does: reads what is appended, starts over
  * when the file is truncated, and on rotation (the path now names a new file) finishes the
  * old file before opening the new one. It tracks (inode, offset), so nothing is read twice.
- * Complete lines are handed on in batches; backpressure comes from awaiting `onLines`.
+ * Whole lines are handed on as raw byte chunks cut at the last newline, each in a buffer of
+ * its own that the receiver may transfer to another thread; backpressure comes from awaiting
+ * `onChunk`.
  */
 import { statSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 
 export interface FollowerOptions {
   pollMs: number;
   /** 'end' (default): only lines appended after following starts; 'start': the whole file. */
   from: 'start' | 'end';
-  batchLines: number;
+  /** Bytes read at a time; each chunk handed on is at most about this big. */
+  chunkBytes: number;
 }
+
+/** Receives `bytes[0, length)`: whole lines. The buffer is the receiver's to keep or transfer. */
+export type ChunkHandler = (bytes: Uint8Array, length: number) => Promise<void>;
 
 export interface FollowerEvents {
   truncations: number;
@@ -21,14 +26,12 @@ export interface FollowerEvents {
   bytesRead: number;
 }
 
-const CHUNK = 256 * 1024;
-
 export class AccessLogFollower {
   private fh: FileHandle | null = null;
   private ino = -1;
   private offset = 0;
-  private decoder = new StringDecoder('utf8');
-  private partial = '';
+  /** Bytes of an unterminated last line, carried into the next read. */
+  private carry: Uint8Array = new Uint8Array(0);
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   /** Where 'end' was when following started: lines appended after start() must all count. */
@@ -38,7 +41,7 @@ export class AccessLogFollower {
 
   constructor(
     readonly path: string,
-    private readonly onLines: (lines: string[]) => Promise<void>,
+    private readonly onChunk: ChunkHandler,
     private readonly options: FollowerOptions,
   ) {}
 
@@ -98,8 +101,7 @@ export class AccessLogFollower {
       if (size < this.offset) {
         this.events.truncations++;
         this.offset = 0;
-        this.partial = '';
-        this.decoder = new StringDecoder('utf8');
+        this.carry = new Uint8Array(0);
       }
     }
     await this.drain(false);
@@ -109,37 +111,35 @@ export class AccessLogFollower {
     this.fh = await open(this.path, 'r');
     this.ino = ino;
     this.offset = offset;
-    this.partial = '';
-    this.decoder = new StringDecoder('utf8');
+    this.carry = new Uint8Array(0);
   }
 
   /** Reads from the offset to the end; `final`: the file is done, so a last unterminated line counts. */
   private async drain(final: boolean): Promise<void> {
     const fh = this.fh;
     if (!fh) return;
-    const buf = Buffer.allocUnsafe(CHUNK);
-    let pending: string[] = [];
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, this.offset);
+      const carry = this.carry;
+      // A fresh buffer per chunk, so the receiver can transfer it; a line longer than a chunk grows it.
+      const chunk = new Uint8Array(Math.max(this.options.chunkBytes, carry.length * 2));
+      chunk.set(carry, 0);
+      const { bytesRead } = await fh.read(chunk, carry.length, chunk.length - carry.length, this.offset);
       if (bytesRead === 0) break;
       this.offset += bytesRead;
       this.events.bytesRead += bytesRead;
-      const text = this.partial + this.decoder.write(buf.subarray(0, bytesRead));
-      const lines = text.split('\n');
-      this.partial = lines.pop() ?? '';
-      for (const line of lines) {
-        pending.push(line);
-        if (pending.length >= this.options.batchLines) {
-          await this.onLines(pending);
-          pending = [];
-        }
+      const end = carry.length + bytesRead;
+      const lastNewline = chunk.lastIndexOf(10, end - 1);
+      if (lastNewline === -1) {
+        this.carry = chunk.slice(0, end);
+        continue;
       }
+      this.carry = chunk.slice(lastNewline + 1, end);
+      await this.onChunk(chunk, lastNewline + 1);
     }
-    if (final) {
-      const rest = this.partial + this.decoder.end();
-      this.partial = '';
-      if (rest.length > 0) pending.push(rest);
+    if (final && this.carry.length > 0) {
+      const rest = this.carry;
+      this.carry = new Uint8Array(0);
+      await this.onChunk(rest, rest.length);
     }
-    if (pending.length > 0) await this.onLines(pending);
   }
 }

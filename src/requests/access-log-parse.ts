@@ -41,6 +41,14 @@ export interface ParsedBatch extends RequestBatch {
   example: string | null;
 }
 
+const decoder = new TextDecoder('utf-8');
+
+/** A chunk of whole lines as raw bytes (split at '\n', which never occurs inside a UTF-8 sequence). */
+export function parseChunk(bytes: Uint8Array, length: number): ParsedBatch {
+  const lines = decoder.decode(bytes.subarray(0, length)).split('\n');
+  return parseBatch(lines);
+}
+
 export function parseBatch(lines: readonly string[]): ParsedBatch {
   const byClass = [0, 0, 0, 0, 0];
   const hist = new Uint32Array(BUCKET_COUNT);

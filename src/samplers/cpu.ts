@@ -71,45 +71,55 @@ export function cpuUsage(prev: readonly CoreTimes[], next: readonly CoreTimes[])
   return { usage: round1(share(busy, total)), perCore };
 }
 
-/** Layout of the baseline buffer: [epoch ms, cores, busy0, total0, busy1, total1, ...]. */
+/** Layout of the baseline buffer: [epoch ms, cores, sampled (0/1), busy0, total0, busy1, total1, ...]. */
 export function createCpuBaseline(): SharedArrayBuffer {
   const times = readCoreTimes();
-  const buf = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * (2 + 2 * times.length));
-  writeBaseline(buf, Date.now(), times);
+  const buf = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * (HEADER + 2 * times.length));
+  writeBaseline(buf, Date.now(), times, false);
   return buf;
 }
 
-export function writeBaseline(buf: SharedArrayBuffer, timeMs: number, times: readonly CoreTimes[]): void {
+const HEADER = 3;
+
+/** `sampled`: written by a sample (not the allocation), so a later sample need not wait. */
+export function writeBaseline(buf: SharedArrayBuffer, timeMs: number, times: readonly CoreTimes[], sampled: boolean): void {
   const f = new Float64Array(buf);
-  const n = Math.min(times.length, (f.length - 2) / 2);
+  const n = Math.min(times.length, (f.length - HEADER) / 2);
   for (let i = 0; i < n; i++) {
-    f[2 + 2 * i] = times[i]!.busy;
-    f[3 + 2 * i] = times[i]!.total;
+    f[HEADER + 2 * i] = times[i]!.busy;
+    f[HEADER + 1 + 2 * i] = times[i]!.total;
   }
+  f[2] = sampled ? 1 : 0;
   f[1] = n;
   f[0] = timeMs;
 }
 
-export function readBaseline(buf: SharedArrayBuffer): { timeMs: number; times: CoreTimes[] } {
+export function readBaseline(buf: SharedArrayBuffer): { timeMs: number; times: CoreTimes[]; sampled: boolean } {
   const f = new Float64Array(buf);
   const n = f[1] ?? 0;
   const times: CoreTimes[] = [];
-  for (let i = 0; i < n; i++) times.push({ busy: f[2 + 2 * i]!, total: f[3 + 2 * i]! });
-  return { timeMs: f[0] ?? 0, times };
+  for (let i = 0; i < n; i++) times.push({ busy: f[HEADER + 2 * i]!, total: f[HEADER + 1 + 2 * i]! });
+  return { timeMs: f[0] ?? 0, times, sampled: f[2] === 1 };
 }
 
 /** Shortest window worth reporting: the kernel counts in 10 ms ticks. */
 export const MIN_WINDOW_MS = 100;
 
-/** Takes a reading, reports usage since the stored baseline, and stores the new baseline. */
+/**
+ * Takes a reading and reports usage since the stored baseline. The baseline advances only
+ * once the window is at least MIN_WINDOW_MS; a sample sooner than that (a collect() right
+ * after an interval sample) reports over the longer window since the baseline instead of
+ * waiting. Only the very first sample of a dashboard, whose baseline is its allocation,
+ * waits for the window to fill.
+ */
 export async function sampleCpu(baseline: SharedArrayBuffer): Promise<CpuSection> {
   const prev = readBaseline(baseline);
   const wait = prev.timeMs + MIN_WINDOW_MS - Date.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  if (wait > 0 && !prev.sampled) await new Promise((r) => setTimeout(r, wait));
   const now = Date.now();
   const times = readCoreTimes();
   const { usage, perCore } = cpuUsage(prev.times, times);
-  writeBaseline(baseline, now, times);
+  if (now - prev.timeMs >= MIN_WINDOW_MS) writeBaseline(baseline, now, times, true);
   const [l1, l5, l15] = os.loadavg() as [number, number, number];
   return { usage, cores: times.length, loadAvg: [round2(l1), round2(l5), round2(l15)], perCore };
 }

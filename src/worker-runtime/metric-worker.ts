@@ -86,7 +86,6 @@ export function defineMetricWorker(sample: Sampler): void {
         break;
       case 'stop':
         clearInterval(timer);
-        publisher.close();
         process.exit(0);
     }
   });
