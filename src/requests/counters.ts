@@ -12,7 +12,9 @@ const TOTAL = 0; // lo, hi
 const STATUS = 2; // 5 classes (1xx..5xx) × (lo, hi)
 const ACTIVE = 12; // open connections (int32 gauge)
 const LATENCY_SUM = 13; // µs, lo, hi
-const TIMED = 15; // requests with a known latency, lo, hi (access-log lines may have none)
+// Requests with no known latency (access-log lines without a time field), lo, hi. Counting
+// these rather than the timed ones keeps the hot path (always timed) one atomic op shorter.
+const UNTIMED = 15;
 const HIST = 18;
 export const COUNTER_CELLS = HIST + BUCKET_COUNT;
 
@@ -84,7 +86,6 @@ export class RequestCounters {
     add64(cells, TOTAL, 1);
     if (cls >= 1 && cls <= 5) add64(cells, STATUS + 2 * (cls - 1), 1);
     add64(cells, LATENCY_SUM, micros);
-    add64(cells, TIMED, 1);
     Atomics.add(cells, HIST + bucketIndex(micros), 1);
   }
 
@@ -93,10 +94,8 @@ export class RequestCounters {
     const cells = this.cells;
     if (batch.total > 0) addLarge(cells, TOTAL, batch.total);
     batch.byClass.forEach((n, i) => n > 0 && addLarge(cells, STATUS + 2 * i, n));
-    if (batch.timed > 0) {
-      addLarge(cells, TIMED, batch.timed);
-      addLarge(cells, LATENCY_SUM, batch.latencySumMicros);
-    }
+    if (batch.total > batch.timed) addLarge(cells, UNTIMED, batch.total - batch.timed);
+    if (batch.timed > 0) addLarge(cells, LATENCY_SUM, batch.latencySumMicros);
     for (let i = 0; i < batch.buckets.length; i += 2) Atomics.add(cells, HIST + batch.buckets[i]!, batch.buckets[i + 1]!);
   }
 
@@ -112,13 +111,14 @@ export class RequestCounters {
     const c = this.cells;
     const byClass = {} as Record<StatusClass, number>;
     STATUS_CLASSES.forEach((name, i) => (byClass[name] = read64(c, STATUS + 2 * i)));
+    const total = read64(c, TOTAL);
     return {
       timeMs,
-      total: read64(c, TOTAL),
+      total,
       byClass,
       active: Math.max(0, Atomics.load(c, ACTIVE) | 0),
       latencySumMicros: read64(c, LATENCY_SUM),
-      timed: read64(c, TIMED),
+      timed: total - read64(c, UNTIMED),
       histogram: c.slice(HIST, HIST + BUCKET_COUNT),
     };
   }
