@@ -20,7 +20,7 @@ import {
 } from './errors.js';
 import type { CrashReport, DashboardEvents } from './events.js';
 import { resolveMainThreadOptions, resolveOptions, type DashboardOptions, type MainThreadOptions, type ResolvedOptions } from './options.js';
-import { AccessLogSource, type AccessLogStats } from './requests/access-log-source.js';
+import { AccessLogSource } from './requests/access-log-source.js';
 import { HttpProbe } from './requests/http-probe.js';
 import { FAULT_KINDS, sampleChannelName, type FaultKind } from './protocol.js';
 import { RequestCounters } from './requests/counters.js';
@@ -94,11 +94,11 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
       { strategy: 'one_for_one', intensity: options.intensity, backoff: options.backoff },
     );
     this.root.on('started', () => this.onCoordinatorReady());
-    this.root.on('exit', (e) => {
+    this.root.on('exit', ({ id: _, ...rest }) => {
       this.onCoordinatorGone();
-      this.emit('exit', { target: COORDINATOR, threadId: e.threadId, reason: e.reason, message: e.message, at: e.at, willRestart: e.willRestart });
+      this.emit('exit', { target: COORDINATOR, ...rest });
     });
-    this.root.on('restart', (e) => this.emit('restart', { target: COORDINATOR, ...restartFields(e) }));
+    this.root.on('restart', ({ id: _, ...rest }) => this.emit('restart', { target: COORDINATOR, ...rest }));
     this.root.on('gave-up', (message) => this.onGaveUp(message));
     this.root.on('message', (_id, body) => this.onCoordinatorMessage(body));
   }
@@ -164,9 +164,11 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
         this.emit('exit', { target: id, ...rest });
         break;
       }
-      case 'worker-restart':
-        this.emit('restart', { target: body.event.id, ...restartFields(body.event) });
+      case 'worker-restart': {
+        const { id, ...rest } = body.event;
+        this.emit('restart', { target: id, ...rest });
         break;
+      }
     }
   }
 
@@ -349,18 +351,6 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     await this.root.stop();
     this.onCoordinatorGone();
   }
-}
-
-function restartFields(e: {
-  restarts: number;
-  oldThreadId: number | null;
-  newThreadId: number;
-  delayMs: number;
-  downtimeMs: number;
-  at: string;
-}) {
-  const { restarts, oldThreadId, newThreadId, delayMs, downtimeMs, at } = e;
-  return { restarts, oldThreadId, newThreadId, delayMs, downtimeMs, at };
 }
 
 /** Starts the coordinator and its metric workers; resolves once all of them are running. */

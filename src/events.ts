@@ -1,28 +1,12 @@
 /** Lifecycle events a Dashboard emits. `target` is 'coordinator' or a metric worker's name. */
-import type { DashboardSnapshot, ExitReason } from './snapshot.js';
+import type { DashboardSnapshot } from './snapshot.js';
+import type { ChildExitEvent, ChildRestartEvent } from './supervisor/supervisor.js';
 
-export interface ExitEvent {
-  target: string;
-  threadId: number;
-  reason: ExitReason;
-  message: string;
-  at: string;
-  /** False when the thread stays down: a temporary worker, or a supervisor that gave up. */
-  willRestart: boolean;
-}
+/** A thread ended. `willRestart` is false for a temporary worker, or a supervisor that gave up. */
+export type ExitEvent = { target: string } & Omit<ChildExitEvent, 'id'>;
 
-export interface RestartEvent {
-  target: string;
-  /** Restarts of this target so far, this one included. */
-  restarts: number;
-  oldThreadId: number | null;
-  newThreadId: number;
-  /** Backoff waited before spawning the replacement. */
-  delayMs: number;
-  /** From the old thread's exit to the replacement reporting ready. */
-  downtimeMs: number;
-  at: string;
-}
+/** A replacement reported ready; `downtimeMs` runs from the old thread's exit to that moment. */
+export type RestartEvent = { target: string } & Omit<ChildRestartEvent, 'id'>;
 
 export interface FailedEvent {
   target: 'coordinator';

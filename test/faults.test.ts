@@ -11,22 +11,27 @@ const OPTIONS = {
   supervision: { maxRestarts: 100, periodMs: 5000, backoff: { initialMs: 10, maxMs: 50 } },
 };
 
-describe.each(['cpu', 'memory', 'requests'])('every fault kind on the %s worker', (name) => {
-  let dash: Dashboard;
-  let threadsAtStart: number;
+/** One dashboard per describe block, and the thread count once it runs. */
+function dashboardPerBlock(): { dash: Dashboard; threadsAtStart: number } {
+  const ctx = {} as { dash: Dashboard; threadsAtStart: number };
   beforeAll(async () => {
-    dash = await startDashboard(OPTIONS);
-    threadsAtStart = threadCount();
+    ctx.dash = await startDashboard(OPTIONS);
+    ctx.threadsAtStart = threadCount();
   });
   afterAll(async () => {
-    await dash?.stop();
+    await ctx.dash?.stop();
   });
+  return ctx;
+}
+
+describe.each(['cpu', 'memory', 'requests'])('every fault kind on the %s worker', (name) => {
+  const ctx = dashboardPerBlock();
 
   it.each(FAULTS)('%s: detected with the right reason, restarted, sampling again', async (how) => {
-    const before = (await dash.getDashboard()).workers.find((w) => w.name === name)!;
-    const exit = nextEvent<ExitEvent>(dash, 'exit', (e) => e.target === name);
-    const restart = nextEvent<RestartEvent>(dash, 'restart', (e) => e.target === name);
-    const crashed = await dash.crash(name, how);
+    const before = (await ctx.dash.getDashboard()).workers.find((w) => w.name === name)!;
+    const exit = nextEvent<ExitEvent>(ctx.dash, 'exit', (e) => e.target === name);
+    const restart = nextEvent<RestartEvent>(ctx.dash, 'restart', (e) => e.target === name);
+    const crashed = await ctx.dash.crash(name, how);
     expect(crashed.threadId).toBe(before.threadId);
 
     const ex = await exit;
@@ -38,13 +43,13 @@ describe.each(['cpu', 'memory', 'requests'])('every fault kind on the %s worker'
     expect(rs.newThreadId).not.toBe(before.threadId);
 
     const after = await waitFor('a fresh sample from the replacement', async () => {
-      const w = (await dash.getDashboard()).workers.find((x) => x.name === name)!;
+      const w = (await ctx.dash.getDashboard()).workers.find((x) => x.name === name)!;
       return w.status === 'running' && w.lastSampleAt && Date.parse(w.lastSampleAt) >= Date.parse(ex.at) ? w : null;
     });
     expect(after.threadId).toBe(rs.newThreadId);
     expect(after.restarts).toBe(before.restarts + 1);
     expect(after.lastExit?.reason).toBe(REASON[how]);
-    const snap = await dash.getDashboard();
+    const snap = await ctx.dash.getDashboard();
     expect(snap.coordinator.restarts).toBe(0);
     expect(snap[name as 'cpu' | 'memory' | 'requests']).not.toBeNull();
     // The other workers were left alone (one_for_one).
@@ -52,26 +57,18 @@ describe.each(['cpu', 'memory', 'requests'])('every fault kind on the %s worker'
   });
 
   it('leaves the thread count where it started', async () => {
-    await waitFor('thread count back to its start', () => threadCount() === threadsAtStart, 5000);
+    await waitFor('thread count back to its start', () => threadCount() === ctx.threadsAtStart, 5000);
   });
 });
 
 describe('every fault kind on the coordinator', () => {
-  let dash: Dashboard;
-  let threadsAtStart: number;
-  beforeAll(async () => {
-    dash = await startDashboard(OPTIONS);
-    threadsAtStart = threadCount();
-  });
-  afterAll(async () => {
-    await dash?.stop();
-  });
+  const ctx = dashboardPerBlock();
 
   it.each(FAULTS)('%s: detected, coordinator replaced, workers re-created with fresh samples', async (how) => {
-    const before = await dash.getDashboard();
-    const exit = nextEvent<ExitEvent>(dash, 'exit', (e) => e.target === 'coordinator');
-    const restart = nextEvent<RestartEvent>(dash, 'restart', (e) => e.target === 'coordinator');
-    const crashed = await dash.crash('coordinator', how);
+    const before = await ctx.dash.getDashboard();
+    const exit = nextEvent<ExitEvent>(ctx.dash, 'exit', (e) => e.target === 'coordinator');
+    const restart = nextEvent<RestartEvent>(ctx.dash, 'restart', (e) => e.target === 'coordinator');
+    const crashed = await ctx.dash.crash('coordinator', how);
     expect(crashed.threadId).toBe(before.coordinator.threadId);
 
     const ex = await exit;
@@ -81,7 +78,7 @@ describe('every fault kind on the coordinator', () => {
 
     const oldWorkerThreads = new Set(before.workers.map((w) => w.threadId));
     const after = await waitFor('re-created workers with fresh samples', async () => {
-      const s = await dash.getDashboard();
+      const s = await ctx.dash.getDashboard();
       const fresh = s.workers.every(
         (w) => w.status === 'running' && w.lastSampleAt !== null && Date.parse(w.lastSampleAt) >= Date.parse(ex.at),
       );
@@ -93,10 +90,10 @@ describe('every fault kind on the coordinator', () => {
     expect(after.coordinator.lastExit?.reason).toBe(REASON[how]);
     for (const w of after.workers) expect(oldWorkerThreads.has(w.threadId)).toBe(false);
     expect(after.cpu && after.memory && after.requests).toBeTruthy();
-    expect(await dash.workerCount()).toBe(3);
+    expect(await ctx.dash.workerCount()).toBe(3);
   });
 
   it('leaves the thread count where it started', async () => {
-    await waitFor('thread count back to its start', () => threadCount() === threadsAtStart, 5000);
+    await waitFor('thread count back to its start', () => threadCount() === ctx.threadsAtStart, 5000);
   });
 });

@@ -35,39 +35,24 @@ export async function callRows(ctx: BenchContext): Promise<Row[]> {
   } finally {
     await dash.stop();
   }
-  const p50 = (x: number[]) => percentile(x, 0.5);
-  const p99 = (x: number[]) => percentile(x, 0.99);
+  const vsRaw = (name: string, times: number[], q: number, what: string, target: string, met: (ratio: number) => boolean, note?: string): Row => {
+    const ratio = percentile(times, q) / percentile(raw, q);
+    return {
+      name,
+      what,
+      threadboard: latencyFigure(times, q),
+      reference: latencyFigure(raw, q),
+      referenceWhat: 'raw postMessage round trip to a worker',
+      ratio,
+      target,
+      met: met(ratio),
+      ...(note ? { note } : {}),
+    };
+  };
+  const calls = `${n} sequential calls from the main thread`;
   return [
-    {
-      name: 'getDashboard() p50',
-      what: `${n} sequential calls from the main thread`,
-      threadboard: latencyFigure(get, 0.5),
-      reference: latencyFigure(raw, 0.5),
-      referenceWhat: 'raw postMessage round trip to a worker',
-      ratio: p50(get) / p50(raw),
-      target: '—',
-      met: true,
-    },
-    {
-      name: 'getDashboard() p99',
-      what: `${n} sequential calls from the main thread`,
-      threadboard: latencyFigure(get, 0.99),
-      reference: latencyFigure(raw, 0.99),
-      referenceWhat: 'raw postMessage round trip to a worker',
-      ratio: p99(get) / p99(raw),
-      target: 'ratio ≤ 1.5',
-      met: p99(get) / p99(raw) <= 1.5,
-      note: 'served from the snapshot the coordinator pushed; no round trip per call',
-    },
-    {
-      name: 'collect() p50',
-      what: 'main → coordinator (comlink) → 3 workers sample → channel → coordinator → main',
-      threadboard: latencyFigure(collect, 0.5),
-      reference: latencyFigure(raw, 0.5),
-      referenceWhat: 'raw postMessage round trip to a worker',
-      ratio: p50(collect) / p50(raw),
-      target: '— (informative)',
-      met: true,
-    },
+    vsRaw('getDashboard() p50', get, 0.5, calls, '—', () => true),
+    vsRaw('getDashboard() p99', get, 0.99, calls, 'ratio ≤ 1.5', (r) => r <= 1.5, 'served from the snapshot the coordinator pushed; no round trip per call'),
+    vsRaw('collect() p50', collect, 0.5, 'main → coordinator (comlink) → 3 workers sample → channel → coordinator → main', '— (informative)', () => true),
   ];
 }

@@ -11,17 +11,10 @@ import { workerExecArgv } from '../supervisor/exec-argv.js';
 import { parseChunk, type ParsedBatch } from './access-log-parse.js';
 import { AccessLogFollower, type FollowerOptions } from './access-log-follower.js';
 import type { RequestCounters } from './counters.js';
+import type { AccessLogSection } from '../snapshot.js';
 
-export interface AccessLogStats {
-  path: string;
-  /** Non-empty lines read and parsed (well-formed + malformed). */
-  lines: number;
-  malformed: number;
-  /** One malformed line, so the user can see what did not parse. */
-  malformedExample: string | null;
-  truncations: number;
-  rotations: number;
-}
+/** What the snapshot shows of the source (snapshot.accessLog). */
+export type AccessLogStats = AccessLogSection;
 
 export interface AccessLogSourceOptions extends FollowerOptions {
   /** Chunks smaller than this many bytes are parsed inline (a pool round trip costs more than it saves). */
