@@ -19,13 +19,14 @@ import {
   UnknownTargetError,
 } from './errors.js';
 import type { CrashReport, DashboardEvents } from './events.js';
-import { resolveMainThreadOptions, resolveOptions, type DashboardOptions, type MainThreadOptions, type ResolvedOptions } from './options.js';
+import { resolveMainThreadOptions, resolveOptions, type EngineOptions, type MainThreadOptions, type ResolvedOptions } from './options.js';
 import { AccessLogSource } from './requests/access-log-source.js';
 import { HttpProbe } from './requests/http-probe.js';
 import { FAULT_KINDS, sampleChannelName, type FaultKind } from './protocol.js';
 import { RequestCounters } from './requests/counters.js';
 import { allocateSharedBuffers, type SharedBuffers } from './shared-buffers.js';
 import type { BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot, WorkerInfo } from './snapshot.js';
+import type { Server as HttpServer } from 'node:http';
 import { Supervisor } from './supervisor/supervisor.js';
 
 const COORDINATOR = 'coordinator';
@@ -65,6 +66,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   /** Whether `last` came from the coordinator that is running now. */
   private lastIsCurrent = false;
   private readonly probe: HttpProbe | null;
+  /** Front ends attached by the composition root, closed first on stop(). */
+  private readonly closers: Array<() => Promise<void>> = [];
   private readonly accessLog: AccessLogSource | null;
 
   /** @internal use startDashboard() */
@@ -331,6 +334,24 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.counters.record(durationMs, status);
   }
 
+  private web: string | null = null;
+
+  /** The live page's address when started with the `web` option, else null. */
+  get webUrl(): string | null {
+    return this.web;
+  }
+
+  /** @internal A front end attached to this dashboard: closed before the threads stop. */
+  attachFrontEnd(frontEnd: { url?: string; close(): Promise<void> }): void {
+    if (frontEnd.url) this.web = frontEnd.url;
+    this.closers.push(() => frontEnd.close());
+  }
+
+  /** @internal A server whose requests are not the user's traffic (the dashboard's own web server). */
+  excludeFromProbe(server: HttpServer): void {
+    this.probe?.exclude(server);
+  }
+
   /** @internal the shared request counters, for the HTTP probe. */
   get requestCounters(): RequestCounters {
     return this.counters;
@@ -346,6 +367,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.state = 'stopped';
     for (const w of this.waiters) w.reject(new DashboardStoppedError(w.call));
     this.waiters.clear();
+    for (const close of this.closers.splice(0).reverse()) await close();
+    this.web = null;
     this.probe?.detach();
     await this.accessLog?.stop();
     await this.root.stop();
@@ -353,8 +376,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   }
 }
 
-/** Starts the coordinator and its metric workers; resolves once all of them are running. */
-export async function startDashboard(options?: DashboardOptions): Promise<Dashboard> {
+/** The engine alone: the coordinator and its metric workers (startDashboard() adds the front ends). */
+export async function startEngine(options?: EngineOptions): Promise<Dashboard> {
   const resolved = resolveOptions(options, builtinFile);
   const main = resolveMainThreadOptions(options);
   const dash = new Dashboard(resolved, main);

@@ -1,6 +1,8 @@
 /** threadboard: a supervised, multi-core live dashboard engine on worker_threads. */
-export { startDashboard, Dashboard, type RequestRecord } from './dashboard.js';
-export type { DashboardOptions, CustomWorkerOptions, SupervisionOptions } from './options.js';
+export { startDashboard, type DashboardOptions } from './start.js';
+export { Dashboard, type RequestRecord } from './dashboard.js';
+export type { EngineOptions, CustomWorkerOptions, SupervisionOptions, AccessLogOptions } from './options.js';
+export type { WebOptions, WebServer } from './web/index.js';
 export type {
   DashboardSnapshot,
   CpuSection,

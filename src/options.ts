@@ -45,7 +45,8 @@ export interface AccessLogOptions {
   pollMs?: number;
 }
 
-export interface DashboardOptions {
+/** The engine's options; `startDashboard()` also takes `web` (see src/start.ts). */
+export interface EngineOptions {
   /**
    * Measure every node:http / node:https server in this process through diagnostics_channel
    * (true, the default), only the listed servers, or none (false).
@@ -109,8 +110,9 @@ const RESTART_TYPES: readonly RestartType[] = ['permanent', 'transient', 'tempor
 const RESERVED_NAMES = new Set<string>([...BUILTIN_WORKERS, 'coordinator']);
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const LIMIT_KEYS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
-const KNOWN_KEYS: readonly (keyof DashboardOptions)[] = [
-  'httpProbe', 'accessLog', 'intervalMs', 'builtins', 'workers', 'supervision', 'hangTimeoutMs', 'startTimeoutMs',
+// 'web' is validated by the composition root (src/start.ts): the core imports no front end.
+const KNOWN_KEYS: readonly string[] = [
+  'web', 'httpProbe', 'accessLog', 'intervalMs', 'builtins', 'workers', 'supervision', 'hangTimeoutMs', 'startTimeoutMs',
   'callTimeoutMs', 'collectTimeoutMs', 'workerResourceLimits', 'coordinatorResourceLimits',
 ];
 

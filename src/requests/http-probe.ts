@@ -34,6 +34,8 @@ export class HttpProbe {
   private free: number[] = [];
   private nextSlot = 0;
   private readonly servers: ReadonlySet<Server> | null;
+  /** Servers never measured: the dashboard's own web server, whose page and /metrics are not the user's traffic. */
+  private readonly excluded = new Set<Server>();
   private readonly onStart = (message: unknown): void => this.start(message as ServerRequestMessage);
   private readonly onFinish = (message: unknown): void => this.finish(message as ServerRequestMessage);
   private attached = false;
@@ -59,8 +61,13 @@ export class HttpProbe {
     dc.unsubscribe(FINISH, this.onFinish);
   }
 
+  exclude(server: Server): void {
+    this.excluded.add(server);
+  }
+
   private start(m: ServerRequestMessage): void {
     if (this.servers !== null && !this.servers.has(m.server)) return;
+    if (this.excluded.size > 0 && this.excluded.has(m.server)) return;
     const socket = m.socket as Socket & Record<symbol, number | undefined>;
     let slot = socket[this.slotKey];
     if (slot === undefined) slot = this.openConnection(socket);

@@ -1,0 +1,105 @@
+/**
+ * Renders metric families with prom-client, in a Registry private to one web server (never the
+ * global default registry: two servers in one process must not share or clash on names).
+ *
+ * Gauges and counters are prom-client's own types, set to the snapshot's values on each scrape.
+ * The latency histogram is different: its counts already exist (the shared counters' buckets)
+ * and prom-client's Histogram can only count observations one by one, so it is a small metric
+ * object that hands the registry precomputed bucket values through the same get() contract.
+ */
+import { Counter, Gauge, Registry, type Histogram } from 'prom-client';
+import type { Family, HistogramFamily } from './families.js';
+
+interface ExportedValue {
+  metricName: string;
+  labels: Record<string, string | number>;
+  value: number;
+}
+
+class PrecomputedHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private values: ExportedValue[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+
+  update(h: HistogramFamily): void {
+    const bucket = `${this.name}_bucket`;
+    this.values = [
+      ...h.buckets.map(([le, value]) => ({ metricName: bucket, labels: { le }, value })),
+      { metricName: bucket, labels: { le: '+Inf' }, value: h.count },
+      { metricName: `${this.name}_sum`, labels: {}, value: h.sum },
+      { metricName: `${this.name}_count`, labels: {}, value: h.count },
+    ];
+  }
+
+  async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: ExportedValue[] }> {
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.values };
+  }
+
+  reset(): void {
+    this.values = [];
+  }
+}
+
+export class MetricsRegistry {
+  private readonly registry = new Registry();
+  private readonly gauges = new Map<string, Gauge>();
+  private readonly counters = new Map<string, Counter>();
+  private histogram: PrecomputedHistogram | null = null;
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /**
+   * Sets every metric and renders the text. Safe under concurrent scrapes: values are set and
+   * the registry reads them (each metric's get() runs up to its return) in one synchronous run.
+   */
+  render(families: readonly Family[], histogram: HistogramFamily): Promise<string> {
+    for (const f of families) {
+      if (f.type === 'gauge') this.setGauge(f);
+      else if (f.type === 'counter') this.setCounter(f);
+    }
+    if (!this.histogram) {
+      this.histogram = new PrecomputedHistogram(histogram.name, histogram.help);
+      // The registry only calls name, type, get() and reset(), all of which this object has.
+      this.registry.registerMetric(this.histogram as unknown as Histogram);
+    }
+    this.histogram.update(histogram);
+    return this.registry.metrics();
+  }
+
+  private setGauge(f: Family): void {
+    let g = this.gauges.get(f.name);
+    if (!g) {
+      g = new Gauge({ name: f.name, help: f.help, labelNames: f.labelNames, registers: [this.registry] });
+      this.gauges.set(f.name, g);
+    }
+    g.reset();
+    // reset() leaves an unlabelled gauge at 0; a section with no sample yet must have no value.
+    if (f.labelNames.length === 0) g.remove();
+    for (const s of f.samples) g.set(s.labels, s.value);
+  }
+
+  private setCounter(f: Family): void {
+    let c = this.counters.get(f.name);
+    if (!c) {
+      c = new Counter({ name: f.name, help: f.help, labelNames: f.labelNames, registers: [this.registry] });
+      this.counters.set(f.name, c);
+    }
+    c.reset();
+    if (f.labelNames.length === 0) c.remove();
+    for (const s of f.samples) c.inc(s.labels, s.value);
+  }
+
+  clear(): void {
+    this.registry.clear();
+    this.gauges.clear();
+    this.counters.clear();
+    this.histogram = null;
+  }
+}

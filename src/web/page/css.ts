@@ -1,0 +1,36 @@
+/** The live page's stylesheet. */
+export const PAGE_CSS = `
+:root { color-scheme: dark; --bg: #0f1318; --card: #171d25; --line: #2a333f; --fg: #e6edf3; --muted: #8b98a5;
+  --ok: #3fb950; --warn: #d29922; --bad: #f85149; --accent: #58a6ff; }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--fg); font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; }
+header { display: flex; align-items: baseline; gap: 16px; padding: 14px 24px; border-bottom: 1px solid var(--line); }
+h1 { font-size: 18px; margin: 0; }
+h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 0 0 8px; }
+main { padding: 16px 24px; display: grid; gap: 20px; }
+.muted { color: var(--muted); }
+.conn { padding: 2px 8px; border-radius: 10px; font-size: 12px; border: 1px solid currentColor; }
+.conn-live { color: var(--ok); } .conn-connecting, .conn-reconnecting { color: var(--warn); }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 16px; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
+.big { font-size: 30px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.sub { color: var(--muted); min-height: 20px; font-variant-numeric: tabular-nums; }
+.chart { width: 100%; height: 60px; margin-top: 8px; background: #11161d; border-radius: 4px; }
+.caption { color: var(--muted); font-size: 11px; margin-top: 4px; min-height: 14px; }
+.chart polyline { fill: none; stroke: var(--accent); stroke-width: 1.5; vector-effect: non-scaling-stroke; }
+table { width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
+th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); font-variant-numeric: tabular-nums; }
+th { color: var(--muted); font-weight: 500; font-size: 12px; }
+tr:last-child td { border-bottom: 0; }
+.status-running { color: var(--ok); } .status-starting, .status-restarting { color: var(--warn); }
+.status-failed { color: var(--bad); } .status-stopped { color: var(--muted); }
+.exit { color: var(--muted); max-width: 420px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+body:not(.control) .control { display: none; }
+select, button { background: #0d1117; color: var(--fg); border: 1px solid var(--line); border-radius: 4px; padding: 2px 6px; }
+button { cursor: pointer; } button:hover { border-color: var(--bad); color: var(--bad); }
+#events { margin: 0; padding: 0 0 0 0; list-style: none; max-height: 280px; overflow: auto; background: var(--card);
+  border: 1px solid var(--line); border-radius: 8px; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
+#events li { padding: 4px 10px; border-bottom: 1px solid var(--line); }
+#events li:last-child { border-bottom: 0; }
+.ev-exit { color: var(--warn); } .ev-restart { color: var(--ok); } .ev-failed { color: var(--bad); }
+`;

@@ -1,0 +1,102 @@
+/**
+ * The HTTP side: the page and its two assets, /api/dashboard and /metrics. GET and HEAD only;
+ * every response carries headers that keep other sites from framing, sniffing or caching it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResolvedWebOptions } from './options.js';
+import { PAGE_CSS } from './page/css.js';
+import { PAGE_HTML } from './page/html.js';
+import { PAGE_JS } from './page/app-js.js';
+import { isAuthorized, presentedTokens, queryParam, tokensEqual } from './token.js';
+import { hostAllowed } from './upgrade.js';
+
+export interface RouteDeps {
+  options: ResolvedWebOptions;
+  /** Set once the port is known (listen() may pick it). */
+  cookieName: () => string;
+  /** The current snapshot as JSON text. */
+  dashboardJson: () => Promise<string>;
+  metrics: () => Promise<{ contentType: string; body: string }>;
+}
+
+const COMMON_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
+
+// 'self' in connect-src covers ws:// to the same host (CSP Level 3).
+const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const TEXT = 'text/plain; charset=utf-8';
+const HTML = 'text/html; charset=utf-8';
+
+const TOKEN_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>threadboard: token required</title></head>
+<body><h1>threadboard: token required</h1><p>This dashboard is protected by a token. Open it as <code>/?token=YOUR_TOKEN</code>
+(the page then remembers it in a cookie for this browser session).</p></body></html>
+`;
+
+type Reply = (status: number, type: string, body: string, extra?: Record<string, string>) => void;
+
+const STATIC: Record<string, { type: string; body: string; csp?: boolean }> = {
+  '/': { type: HTML, body: PAGE_HTML, csp: true },
+  '/app.js': { type: 'text/javascript; charset=utf-8', body: PAGE_JS },
+  '/app.css': { type: 'text/css; charset=utf-8', body: PAGE_CSS },
+};
+const DYNAMIC = new Set(['/api/dashboard', '/metrics', '/favicon.ico']);
+
+export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const { options } = deps;
+  return (req, res) => {
+    const reply: Reply = (status, type, body, extra = {}) => {
+      if (res.headersSent || res.destroyed) return;
+      res.writeHead(status, { ...COMMON_HEADERS, 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), ...extra });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return reply(400, TEXT, 'bad request target\n');
+    }
+    if (!hostAllowed(options, req.headers.host)) return reply(403, TEXT, 'Host header does not name this server\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, TEXT, 'only GET and HEAD\n', { Allow: 'GET, HEAD' });
+    const path = url.pathname;
+    const asset = STATIC[path];
+    if (!asset && !DYNAMIC.has(path)) return reply(404, TEXT, 'not found: try /, /api/dashboard or /metrics\n');
+
+    if (options.token !== null) {
+      if (!isAuthorized(options.token, presentedTokens(req.headers, url, deps.cookieName()))) {
+        const challenge = { 'WWW-Authenticate': 'Bearer realm="threadboard"' };
+        return path === '/' ? reply(401, HTML, TOKEN_PAGE, challenge) : reply(401, TEXT, 'a valid token is required (Authorization: Bearer <token>)\n', challenge);
+      }
+      // Move a token from the address bar into an HttpOnly cookie, so it leaves the URL
+      // (history, screenshots) and the page's own requests and WebSocket carry it.
+      const q = queryParam(url, 'token');
+      if (path === '/' && q !== null && tokensEqual(q, options.token)) {
+        return reply(303, TEXT, 'see /\n', { Location: '/', 'Set-Cookie': `${deps.cookieName()}=${q}; HttpOnly; SameSite=Strict; Path=/` });
+      }
+    }
+
+    if (asset) return reply(200, asset.type, asset.body, asset.csp ? { 'Content-Security-Policy': PAGE_CSP } : {});
+    if (path === '/favicon.ico') {
+      res.writeHead(204, COMMON_HEADERS);
+      return void res.end();
+    }
+    const failed = (err: unknown): void =>
+      reply(503, 'application/json; charset=utf-8', `${JSON.stringify({ error: errorCode(err), message: (err as Error)?.message ?? String(err) })}\n`, { 'Retry-After': '1' });
+    if (path === '/api/dashboard') {
+      deps.dashboardJson().then((json) => reply(200, 'application/json; charset=utf-8', json), failed);
+      return;
+    }
+    deps.metrics().then((m) => reply(200, m.contentType, m.body), failed);
+  };
+}
+
+function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'ERR_THREADBOARD_UNAVAILABLE';
+}
