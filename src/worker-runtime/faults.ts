@@ -25,12 +25,17 @@ export function injectFault(how: Exclude<FaultKind, 'kill'>): void {
         }
       });
       return;
-    case 'oom':
-      setImmediate(() => {
-        const hoard: number[][] = [];
-        // Grows the JS heap until the thread's resourceLimits end it with ERR_WORKER_OUT_OF_MEMORY.
-        for (;;) hoard.push(new Array<number>(1 << 16).fill(Math.random()));
-      });
+    case 'oom': {
+      // A leak that grows across event-loop turns (as real ones do) until the thread's
+      // resourceLimits end it with ERR_WORKER_OUT_OF_MEMORY. Yielding between turns keeps the
+      // heartbeat going, so a slow machine never turns this into a 'hang'.
+      const hoard: number[][] = [];
+      const grow = (): void => {
+        for (let i = 0; i < 8; i++) hoard.push(new Array<number>(1 << 16).fill(Math.random()));
+        setImmediate(grow);
+      };
+      setImmediate(grow);
       return;
+    }
   }
 }

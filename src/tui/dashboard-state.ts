@@ -1,0 +1,85 @@
+/**
+ * Everything the terminal dashboard shows, derived from the engine's pushes and the user's
+ * keys, with no blessed in it: the view only reads it. Tests drive it with plain objects.
+ */
+import type { ExitEvent, FailedEvent, RestartEvent } from '../events.js';
+import type { DashboardSnapshot } from '../snapshot.js';
+import { actionText, EventLog, exitText, failedText, problemText, recoveredText, RecoveryWatch, restartText } from './event-log.js';
+import { historyCapacity, SampleSeries } from './history.js';
+import { WorkersModel, type WorkerRow } from './workers-model.js';
+
+export class DashboardState {
+  snapshot: DashboardSnapshot | null = null;
+  readonly workers = new WorkersModel();
+  readonly cpu: SampleSeries;
+  readonly memory: SampleSeries;
+  readonly rps: SampleSeries;
+  readonly log = new EventLog();
+  private readonly recovery = new RecoveryWatch();
+  /** Index into rows(); the coordinator is row 0. */
+  selected = 0;
+  failed: string | null = null;
+
+  constructor(readonly intervalMs: number) {
+    const capacity = historyCapacity(intervalMs);
+    this.cpu = new SampleSeries(capacity);
+    this.memory = new SampleSeries(capacity);
+    this.rps = new SampleSeries(capacity);
+  }
+
+  onSnapshot(s: DashboardSnapshot, nowMs: number): void {
+    this.snapshot = s;
+    this.workers.applySnapshot(s, nowMs);
+    if (this.failed) this.workers.markFailed();
+    const sampleAt = (name: string): string | null => s.workers.find((w) => w.name === name)?.lastSampleAt ?? null;
+    this.cpu.offer(sampleAt('cpu'), s.cpu?.usage);
+    this.memory.offer(sampleAt('memory'), s.memory?.usagePercent);
+    this.rps.offer(sampleAt('requests'), s.requests?.rps);
+    for (const r of this.recovery.onSnapshot(s)) this.log.add(nowMs, recoveredText(r.target, r.ms));
+    this.clampSelection();
+  }
+
+  onExit(e: ExitEvent): void {
+    this.workers.applyExit(e);
+    this.recovery.onExit(e);
+    this.log.add(Date.parse(e.at), exitText(e));
+  }
+
+  onRestart(e: RestartEvent): void {
+    this.workers.applyRestart(e);
+    this.log.add(Date.parse(e.at), restartText(e));
+  }
+
+  onFailed(e: FailedEvent): void {
+    this.failed = e.message;
+    this.workers.markFailed();
+    this.log.add(Date.parse(e.at), failedText(e));
+  }
+
+  action(text: string, nowMs: number): void {
+    this.log.add(nowMs, actionText(text));
+  }
+
+  problem(text: string, nowMs: number): void {
+    this.log.add(nowMs, problemText(text));
+  }
+
+  rows(): WorkerRow[] {
+    return this.workers.rows();
+  }
+
+  select(delta: number): void {
+    this.selected += delta;
+    this.clampSelection();
+  }
+
+  /** The selected row's name, the target of the crash keys. */
+  selectedTarget(): WorkerRow | null {
+    return this.rows()[this.selected] ?? null;
+  }
+
+  private clampSelection(): void {
+    const n = this.rows().length;
+    this.selected = Math.min(Math.max(0, this.selected), Math.max(0, n - 1));
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Screen layout as arithmetic on the terminal size, recomputed on every resize. Blessed's
+ * percentage sizes would re-lay boxes by themselves, but the charts draw on a canvas sized at
+ * creation, so the app needs the numbers anyway; having them here makes them testable.
+ *
+ *   header                                       (1 row)
+ *   CPU          | Memory        | Requests      (about 55 % of the rest)
+ *   Workers                | Events               (the rest)
+ *   footer: keys                                 (1 row)
+ */
+
+export interface Rect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export interface Layout {
+  cols: number;
+  rows: number;
+  /** Below MIN_COLS × MIN_ROWS the app shows a "make the terminal larger" notice instead. */
+  tooSmall: boolean;
+  header: Rect;
+  cpu: Rect;
+  memory: Rect;
+  requests: Rect;
+  workers: Rect;
+  events: Rect;
+  footer: Rect;
+}
+
+export const MIN_COLS = 80;
+export const MIN_ROWS = 20;
+/** A chart shorter than this has no room for its plot between its axis labels, so it is hidden. */
+export const MIN_CHART_ROWS = 7;
+
+const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
+
+/** Splits `total` into `parts` widths that differ by at most one and add up exactly. */
+export function split(total: number, parts: number): number[] {
+  const base = Math.floor(total / parts);
+  return Array.from({ length: parts }, (_, i) => base + (i < total - base * parts ? 1 : 0));
+}
+
+/** `workerRows`: rows of the workers table (coordinator included), so it is never cut when there is room. */
+export function computeLayout(cols: number, rows: number, workerRows = 4): Layout {
+  const c = Math.max(1, Math.floor(cols));
+  const r = Math.max(1, Math.floor(rows));
+  const tooSmall = c < MIN_COLS || r < MIN_ROWS;
+  const middle = Math.max(0, r - 2);
+  // The table needs its rows + header + border; the top panels take what is left, at most ~55 %.
+  const bottomNeed = workerRows + 3;
+  const top = clamp(Math.round(middle * 0.55), Math.min(8, middle), Math.max(Math.min(8, middle), middle - bottomNeed));
+  const bottom = middle - top;
+  const [w1, w2, w3] = split(c, 3) as [number, number, number];
+  // The table's fixed columns need 50; the event log keeps at least 30.
+  const workersWidth = clamp(Math.round(c * 0.55), Math.min(50, c), Math.max(Math.min(50, c), c - 30));
+  return {
+    cols: c,
+    rows: r,
+    tooSmall,
+    header: { left: 0, top: 0, width: c, height: 1 },
+    cpu: { left: 0, top: 1, width: w1, height: top },
+    memory: { left: w1, top: 1, width: w2, height: top },
+    requests: { left: w1 + w2, top: 1, width: w3, height: top },
+    workers: { left: 0, top: 1 + top, width: workersWidth, height: bottom },
+    events: { left: workersWidth, top: 1 + top, width: c - workersWidth, height: bottom },
+    footer: { left: 0, top: r - 1, width: c, height: 1 },
+  };
+}
+
+/** Inside a bordered panel: rows for its text lines, then the chart below if it fits. */
+export function panelSplit(panel: Rect, textRows: number): { textRows: number; chartRows: number } {
+  const inner = Math.max(0, panel.height - 2);
+  const text = Math.min(inner, textRows);
+  const rest = inner - text;
+  return { textRows: text, chartRows: rest >= MIN_CHART_ROWS ? rest : 0 };
+}

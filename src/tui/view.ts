@@ -1,0 +1,184 @@
+/**
+ * The blessed widgets, positioned from layout.ts and filled from DashboardState. Thin on
+ * purpose: every string it shows comes from a pure function.
+ */
+import os from 'node:os';
+import { blessed, lineChart, type LineChart, type Widgets } from './blessed.js';
+import type { DashboardState } from './dashboard-state.js';
+import { niceCeiling } from './format.js';
+import { headerText } from './header.js';
+import { historyLabels, type SampleSeries } from './history.js';
+import { footerText } from './keys.js';
+import { computeLayout, MIN_COLS, MIN_ROWS, panelSplit, type Layout, type Rect } from './layout.js';
+import { cpuLines, memoryLines, packSegments, requestLines } from './panel-text.js';
+import { workerTableLines } from './workers-table.js';
+
+export interface ViewOptions {
+  demo: { url: string } | null;
+}
+
+interface Panel {
+  box: Widgets.BoxElement;
+  text: Widgets.BoxElement;
+  chart: LineChart;
+  chartColor: string;
+  /** Chart size the canvas was made for, and the series version last drawn on it. */
+  canvas: { width: number; height: number; version: number };
+}
+
+const BORDER = { type: 'line' as const };
+const PANEL_STYLE = { border: { fg: 'cyan' }, label: { bold: true } };
+
+function place(el: Widgets.BlessedElement, r: Rect): void {
+  el.left = r.left;
+  el.top = r.top;
+  el.width = r.width;
+  el.height = r.height;
+}
+
+export class DashboardView {
+  private layout: Layout;
+  private readonly header: Widgets.BoxElement;
+  private readonly footer: Widgets.BoxElement;
+  private readonly tooSmall: Widgets.BoxElement;
+  private readonly cpu: Panel;
+  private readonly memory: Panel;
+  private readonly requests: Panel;
+  private readonly workers: Widgets.BoxElement;
+  private readonly workersHeader: Widgets.BoxElement;
+  private readonly workersBody: Widgets.BoxElement;
+  private readonly events: Widgets.BoxElement;
+  private logVersion = -1;
+  private readonly host = os.hostname();
+
+  constructor(
+    readonly screen: Widgets.Screen,
+    private readonly options: ViewOptions,
+  ) {
+    const box = (o: Widgets.BoxOptions): Widgets.BoxElement => blessed.box({ tags: true, wrap: false, ...o });
+    this.header = box({ parent: screen, style: { bg: 'blue', fg: 'white' } });
+    this.footer = box({ parent: screen });
+    this.cpu = this.panel(' CPU ', 'green');
+    this.memory = this.panel(' MEM ', 'cyan');
+    this.requests = this.panel(options.demo ? ' REQ · DEMO TRAFFIC ' : ' REQ ', 'yellow');
+    this.workers = box({ parent: screen, label: ' Workers ', border: BORDER, style: PANEL_STYLE });
+    this.workersHeader = box({ parent: this.workers, top: 0, left: 0, height: 1 });
+    this.workersBody = box({ parent: this.workers, top: 1, left: 0 });
+    this.events = box({
+      parent: screen,
+      label: ' Events ',
+      border: BORDER,
+      style: PANEL_STYLE,
+      wrap: true,
+      scrollable: true,
+      alwaysScroll: true,
+    });
+    this.tooSmall = box({ parent: screen, border: BORDER, hidden: true, wrap: true, align: 'center' });
+    this.layout = computeLayout(1, 1);
+    this.relayout(4);
+  }
+
+  private panel(label: string, chartColor: string): Panel {
+    const box = blessed.box({ parent: this.screen, label, tags: true, border: BORDER, style: PANEL_STYLE });
+    const text = blessed.box({ parent: box, top: 0, left: 0, tags: true, wrap: false });
+    const chart = lineChart({
+      minY: 0,
+      maxY: 100,
+      numYLabels: 4,
+      wholeNumbersOnly: true,
+      xLabelPadding: 3,
+      xPadding: 5,
+      showLegend: false,
+      style: { line: chartColor, text: 'white', baseline: 'white' },
+    });
+    // Appended after creation: the chart makes its canvas on 'attach', which a `parent` option
+    // would fire before the chart listens for it.
+    box.append(chart);
+    return { box, text, chart, chartColor, canvas: { width: -1, height: -1, version: -1 } };
+  }
+
+  /** Re-lays every widget for the screen's current size. */
+  relayout(workerRows: number): void {
+    const l = computeLayout(this.screen.width as number, this.screen.height as number, workerRows);
+    this.layout = l;
+    const all = [this.header, this.footer, this.cpu.box, this.memory.box, this.requests.box, this.workers, this.events];
+    if (l.tooSmall) {
+      for (const el of all) el.hide();
+      const message = [`threadboard needs a terminal of at least ${MIN_COLS}×${MIN_ROWS}; this one is ${l.cols}×${l.rows}.`, 'Make it larger, or press q to quit.'];
+      const width = Math.min(l.cols, Math.max(...message.map((m) => m.length)) + 4);
+      const height = Math.min(l.rows, message.length + 2);
+      place(this.tooSmall, { left: Math.floor((l.cols - width) / 2), top: Math.floor((l.rows - height) / 2), width, height });
+      this.tooSmall.setContent(message.join('\n'));
+      this.tooSmall.show();
+      return;
+    }
+    this.tooSmall.hide();
+    for (const el of all) el.show();
+    place(this.header, l.header);
+    place(this.footer, l.footer);
+    place(this.cpu.box, l.cpu);
+    place(this.memory.box, l.memory);
+    place(this.requests.box, l.requests);
+    place(this.workers, l.workers);
+    place(this.events, l.events);
+    this.events.setScrollPerc(100);
+    this.workersHeader.width = l.workers.width - 2;
+    place(this.workersBody, { left: 0, top: 1, width: l.workers.width - 2, height: Math.max(0, l.workers.height - 3) });
+  }
+
+  private fillPanel(p: Panel, rect: Rect, lines: string[], series: SampleSeries, intervalMs: number, maxY: number): void {
+    const inner = { width: Math.max(0, rect.width - 2), height: Math.max(0, rect.height - 2) };
+    const { textRows, chartRows } = panelSplit(rect, lines.length);
+    place(p.text, { left: 0, top: 0, width: inner.width, height: textRows });
+    p.text.setContent(lines.join('\n'));
+    if (chartRows === 0) {
+      p.chart.hide();
+      return;
+    }
+    p.chart.show();
+    if (p.canvas.width !== inner.width || p.canvas.height !== chartRows) {
+      place(p.chart, { left: 0, top: textRows, width: inner.width, height: chartRows });
+      // The canvas is sized once per 'attach'; a new size needs a new canvas.
+      p.chart.emit('attach');
+      p.canvas = { width: inner.width, height: chartRows, version: -1 };
+    }
+    if (series.length === 0 || (p.canvas.version === series.version && p.chart.options.maxY === maxY)) return;
+    p.chart.options.maxY = maxY;
+    const y = series.values();
+    p.chart.setData([{ title: '', x: historyLabels(y.length, intervalMs), y, style: { line: p.chartColor } }]);
+    p.canvas.version = series.version;
+  }
+
+  render(state: DashboardState, nowMs: number): void {
+    const rows = state.rows();
+    const wanted = computeLayout(this.screen.width as number, this.screen.height as number, Math.max(4, rows.length));
+    if (wanted.workers.height !== this.layout.workers.height || wanted.cols !== this.layout.cols || wanted.rows !== this.layout.rows) {
+      this.relayout(Math.max(4, rows.length));
+    }
+    const l = this.layout;
+    if (!l.tooSmall) {
+      const s = state.snapshot;
+      this.header.setContent(headerText({ host: this.host, intervalMs: state.intervalMs, snapshot: s, demo: this.options.demo !== null, failed: state.failed !== null }, l.header.width));
+      this.footer.setContent(footerText(l.footer.width));
+      const cpuInner = l.cpu.width - 2;
+      // Per-core lines take at most a third of the panel, so the history keeps its room.
+      const coreRows = Math.max(1, Math.floor((l.cpu.height - 2) / 3));
+      this.fillPanel(this.cpu, l.cpu, cpuLines(s?.cpu ?? null, cpuInner, coreRows), state.cpu, state.intervalMs, 100);
+      this.fillPanel(this.memory, l.memory, memoryLines(s?.memory ?? null, l.memory.width - 2), state.memory, state.intervalMs, 100);
+      const reqInner = l.requests.width - 2;
+      const reqLines = requestLines(s?.requests ?? null, s?.accessLog ?? null, reqInner);
+      if (this.options.demo) reqLines.push(...packSegments(['{yellow-fg}demo app{/yellow-fg}', `{yellow-fg}${this.options.demo.url}{/yellow-fg}`], reqInner));
+      const rpsMax = niceCeiling(Math.max(0, state.rps.max()) * 1.2, 5);
+      this.fillPanel(this.requests, l.requests, reqLines, state.rps, state.intervalMs, rpsMax);
+      const table = workerTableLines(rows, state.selected, l.workers.width - 2, nowMs);
+      this.workersHeader.setContent(table.header);
+      this.workersBody.setContent(table.lines.join('\n'));
+      if (state.log.version !== this.logVersion) {
+        this.events.setContent(state.log.all().join('\n'));
+        this.events.setScrollPerc(100);
+        this.logVersion = state.log.version;
+      }
+    }
+    this.screen.render();
+  }
+}

@@ -1,0 +1,141 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ISO, waitFor } from './helpers.js';
+
+const repo = path.resolve(import.meta.dirname, '..');
+
+const CPU = /^CPU (\d+\.\d)%  load: \[(\d+\.\d\d), (\d+\.\d\d), (\d+\.\d\d)\]  cores: (\d+)$/;
+const MEM = /^MEM \[([#-]{20})\] (\d+\.\d)%  (\d+)\/(\d+) MB$/;
+const REQ = /^REQ (\d+\.\d) rps  p50: (\d+\.\d\d)ms  p99: (\d+\.\d\d)ms  avg: (\d+\.\d\d)ms  errors: (\d+\.\d\d)%  conns: (\d+)  total: (\d+)$/;
+const UPDATED = /^updated: (\S+)$/;
+
+interface Block {
+  cpu: { usage: number; load: number[]; cores: number };
+  mem: { percent: number; usedMb: number; totalMb: number };
+  req: { rps: number; p50: number; p99: number; errors: number; conns: number; total: number };
+  updated: string;
+}
+
+/** One CPU/MEM/REQ/updated block, every line parsed; throws on any line out of shape. */
+function parseBlock(lines: string[]): Block {
+  const [c, m, r, u] = lines.map((l, i) => {
+    const re = [CPU, MEM, REQ, UPDATED][i]!;
+    const match = re.exec(l);
+    if (!match) throw new Error(`line ${i + 1} of a block is out of shape: ${JSON.stringify(l)}`);
+    return match;
+  }) as [RegExpExecArray, RegExpExecArray, RegExpExecArray, RegExpExecArray];
+  return {
+    cpu: { usage: Number(c[1]), load: [Number(c[2]), Number(c[3]), Number(c[4])], cores: Number(c[5]) },
+    mem: { percent: Number(m[2]), usedMb: Number(m[3]), totalMb: Number(m[4]) },
+    req: { rps: Number(r[1]), p50: Number(r[2]), p99: Number(r[3]), errors: Number(r[5]), conns: Number(r[6]), total: Number(r[7]) },
+    updated: u[1]!,
+  };
+}
+
+/** Text blocks separated by blank lines; the last one only once complete. */
+function blocks(out: string): string[][] {
+  const parts = out.split('\n\n');
+  parts.pop();
+  return parts.map((p) => p.split('\n'));
+}
+
+const children: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+function start(...args: string[]): { child: ChildProcessWithoutNullStreams; out: () => string; err: () => string; exit: Promise<{ code: number | null; signal: string | null }> } {
+  const child = spawn(process.execPath, ['dist/run.js', ...args], { cwd: repo, stdio: 'pipe' });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, out: () => out, err: () => err, exit };
+}
+
+describe('non-terminal output', () => {
+  it('prints a CPU/MEM/REQ/updated block per interval, parseable, and stops cleanly on SIGTERM', async () => {
+    const p = start('--interval', '200');
+    const got = await waitFor('four blocks of output', () => (blocks(p.out()).length >= 4 ? blocks(p.out()) : null), 20_000);
+    const parsed = got.map(parseBlock);
+    for (const b of parsed) {
+      expect(b.cpu.usage).toBeGreaterThanOrEqual(0);
+      expect(b.cpu.usage).toBeLessThanOrEqual(100);
+      expect(b.cpu.cores).toBeGreaterThan(0);
+      expect(b.mem.usedMb).toBeLessThanOrEqual(b.mem.totalMb);
+      expect(b.mem.totalMb).toBeGreaterThan(0);
+      expect(b.updated).toMatch(ISO);
+      // Without --demo-traffic the CLI makes no requests of its own.
+      expect(b.req.total).toBe(0);
+    }
+    // Fresh samples every interval: the timestamps move forward.
+    const times = parsed.map((b) => Date.parse(b.updated));
+    expect(times.at(-1)!).toBeGreaterThan(times[0]!);
+    expect(p.out()).not.toMatch(/\x1b\[/); // no terminal escapes when piped
+    p.child.kill('SIGTERM');
+    expect(await p.exit).toEqual({ code: 0, signal: null });
+    expect(p.err()).toBe('');
+  });
+
+  it('with --demo-traffic: says so first, then the request figures move', async () => {
+    const p = start('--interval', '200', '--demo-traffic');
+    const got = await waitFor(
+      'request totals from the demo traffic',
+      () => {
+        const bs = blocks(p.out());
+        if (bs.length < 2) return null;
+        const last = parseBlock(bs.at(-1)!);
+        return last.req.total >= 5 && last.req.p50 > 0 ? bs : null;
+      },
+      20_000,
+    );
+    expect(got[0]![0]).toMatch(/^DEMO TRAFFIC: requests come from a built-in app at http:\/\/127\.0\.0\.1:\d+ under a synthetic load/);
+    const last = parseBlock(got.at(-1)!);
+    expect(last.req.conns).toBeGreaterThanOrEqual(0);
+    expect(last.req.p99).toBeGreaterThanOrEqual(last.req.p50);
+    p.child.kill('SIGINT');
+    expect(await p.exit).toEqual({ code: 0, signal: null });
+  });
+
+  it('ends quietly with exit 0 when the reader goes away (| head)', async () => {
+    const p = start('--interval', '100');
+    await waitFor('a first block', () => blocks(p.out()).length >= 1, 20_000);
+    p.child.stdout.destroy();
+    expect(await p.exit).toEqual({ code: 0, signal: null });
+    expect(p.err()).toBe('');
+  });
+});
+
+describe('--json', () => {
+  it('prints one snapshot with every section filled (it collects first), then exits 0', () => {
+    const r = spawnSync(process.execPath, ['dist/run.js', '--json'], { cwd: repo, encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const s = JSON.parse(r.stdout);
+    expect(Object.keys(s).sort()).toEqual(
+      ['accessLog', 'channel', 'collectionCount', 'coordinator', 'cpu', 'custom', 'lastUpdated', 'memory', 'requests', 'workers'].sort(),
+    );
+    expect(s.cpu).toMatchObject({ usage: expect.any(Number), cores: expect.any(Number) });
+    expect(s.cpu.loadAvg).toHaveLength(3);
+    expect(s.cpu.perCore).toHaveLength(s.cpu.cores);
+    expect(s.memory.freeMb).toBe(s.memory.totalMb - s.memory.usedMb);
+    expect(s.requests).toMatchObject({ rps: 0, total: 0, activeConnections: 0 });
+    expect(s.collectionCount).toBe(1);
+    expect(s.lastUpdated).toMatch(ISO);
+    expect(s.accessLog).toBeNull();
+    expect(s.coordinator).toMatchObject({ status: 'running', restarts: 0, threadId: expect.any(Number) });
+    expect(s.workers.map((w: { name: string }) => w.name)).toEqual(['cpu', 'memory', 'requests']);
+    for (const w of s.workers) expect(w).toMatchObject({ status: 'running', restarts: 0, lastExit: null, lastSampleAt: expect.stringMatching(ISO) });
+  });
+
+  it('with --demo-traffic the requests section has the demo requests in it', () => {
+    const r = spawnSync(process.execPath, ['dist/run.js', '--json', '--demo-traffic', '--interval', '500'], { cwd: repo, encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.requests.total).toBeGreaterThan(0);
+    expect(s.requests.byStatus['2xx']).toBeGreaterThan(0);
+  });
+});

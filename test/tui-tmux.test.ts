@@ -1,0 +1,294 @@
+/**
+ * The terminal dashboard in a real terminal: tmux runs a shell, the shell runs the CLI, and
+ * the tests read the screen with capture-pane and type with send-keys. tmux is required: if it
+ * is missing these tests fail (scripts/system-deps.sh installs it), they do not skip.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from './helpers.js';
+
+const repo = path.resolve(import.meta.dirname, '..');
+/** A private tmux server on a socket of our own, so the tests never touch a user's sessions. */
+const socketDir = mkdtempSync(path.join(os.tmpdir(), 'threadboard-tmux-'));
+const SOCKET = path.join(socketDir, 'socket');
+const EXIT_MARK = 'THREADBOARD-EXITED-';
+/** Text blessed prints when a terminfo capability fails to compile. */
+const TERMINFO_ERROR = /Setulc|Error on xterm|Terminfo parse error|\bvar v,|stack\.push/;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-S', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+const sessions: string[] = [];
+afterEach(() => {
+  for (const s of sessions.splice(0)) {
+    try {
+      tmux('kill-session', '-t', s);
+    } catch {
+      // already gone
+    }
+  }
+});
+afterAll(() => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // no server left
+  }
+  rmSync(socketDir, { recursive: true, force: true });
+});
+
+interface Screen {
+  name: string;
+  capture(): string;
+  /** The visible screen and the scrollback above it: where anything printed before the dashboard went. */
+  captureAll(): string;
+  lines(): string[];
+  keys(...keys: string[]): void;
+  size(): { cols: number; rows: number };
+  currentCommand(): string;
+}
+
+/** A shell in a detached tmux window of the given size, running `command`, then echoing its exit code. */
+function startInShell(name: string, cols: number, rows: number, command: string, env: Record<string, string> = {}): Screen {
+  const envArgs = Object.entries({ LANG: 'C.UTF-8', PS1: '$ ', ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  tmux('new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), '-c', repo, ...envArgs, 'bash --norc --noprofile');
+  sessions.push(name);
+  const screen: Screen = {
+    name,
+    capture: () => tmux('capture-pane', '-p', '-t', name),
+    captureAll: () => tmux('capture-pane', '-p', '-S', '-', '-t', name),
+    lines: () => screen.capture().split('\n'),
+    keys: (...keys) => void tmux('send-keys', '-t', name, ...keys),
+    size: () => {
+      const [c, r] = tmux('display-message', '-p', '-t', name, '#{window_width} #{window_height}').trim().split(' ');
+      return { cols: Number(c), rows: Number(r) };
+    },
+    currentCommand: () => tmux('display-message', '-p', '-t', name, '#{pane_current_command}').trim(),
+  };
+  screen.keys('-l', `${command}; echo "${EXIT_MARK}$?"`);
+  screen.keys('Enter');
+  return screen;
+}
+
+/** Values the tests read off the screen. */
+function read(text: string) {
+  const num = (re: RegExp): number | null => {
+    const m = re.exec(text);
+    return m ? Number(m[1]) : null;
+  };
+  const row = (name: string) => {
+    const m = new RegExp(`[▶ ] ${name} +(\\d+|-) +(\\w+) +(\\d+) +(\\S+)`).exec(text);
+    return m ? { threadId: m[1] === '-' ? null : Number(m[1]), status: m[2]!, restarts: Number(m[3]), uptime: m[4]! } : null;
+  };
+  return {
+    cpuTotal: num(/total (\d+\.\d)%/),
+    memPercent: num(/│\s*(\d+\.\d)% [█░]/),
+    memUsed: num(/used (\d+) \/ \d+ MB/),
+    rps: num(/(\d+\.\d) rps/),
+    reqTotal: num(/ total (\d+)/),
+    p50: num(/p50 (\d+(?:\.\d+)?) ms/),
+    updated: /updated (\d\d:\d\d:\d\d)/.exec(text)?.[1] ?? null,
+    coordinator: row('coordinator'),
+    cpu: row('cpu'),
+    memory: row('memory'),
+    requests: row('requests'),
+  };
+}
+
+describe('the terminal dashboard under tmux', () => {
+  it('tmux is installed (these tests need it and fail without it)', () => {
+    expect(tmux('-V')).toMatch(/^tmux \d/);
+  });
+
+  it('shows live CPU/MEM/REQ values and the workers table; recovers a crashed coordinator; re-lays on resize; quits cleanly', async () => {
+    const seen: string[] = [];
+    const s = startInShell(`main-${process.pid}`, 120, 40, 'TERM=xterm-256color node dist/run.js --demo-traffic', { NCURSES_NO_UTF8_ACS: '1' });
+    const snap = (): string => {
+      const text = s.capture();
+      seen.push(text);
+      return text;
+    };
+
+    // 1. Every panel has values, the table has every thread, the demo traffic is announced.
+    const first = await waitFor(
+      'CPU, MEM, REQ values and four running threads',
+      () => {
+        const text = snap();
+        const v = read(text);
+        const ok = v.cpuTotal !== null && v.memPercent !== null && v.memUsed !== null && v.rps !== null && v.p50 !== null && (v.reqTotal ?? 0) > 0;
+        const rows = [v.coordinator, v.cpu, v.memory, v.requests];
+        return ok && rows.every((r) => r?.status === 'running' && r.threadId !== null) ? { text, v } : null;
+      },
+      20_000,
+      100,
+    );
+    expect(first.text).toContain('CPU');
+    expect(first.text).toContain('MEM');
+    expect(first.text).toContain('REQ · DEMO TRAFFIC');
+    expect(first.text).toMatch(/demo app\s+http:\/\/127\.0\.0\.1:\d+/);
+    expect(first.text).toMatch(/DEMO TRAFFIC: requests come from a/);
+    expect(first.text.split('\n')[0]).toMatch(/DEMO TRAFFIC\s*$/);
+    expect(first.text).toMatch(/NAME +THREAD +STATUS +RESTARTS +UPTIME +LAST EXIT/);
+    expect(first.text).toMatch(/q quit .*↑↓ select .*k kill .*t throw .*h hang .*o out of memory .*c crash coordinator .*r collect now/);
+
+    // 2. The values move: fresh samples, more requests.
+    await waitFor(
+      'the clock and the request total to move',
+      () => {
+        const v = read(snap());
+        return v.updated !== first.v.updated && (v.reqTotal ?? 0) > first.v.reqTotal! ? v : null;
+      },
+      10_000,
+      100,
+    );
+
+    // 3. Crash the coordinator: the crash and the recovery show in the table and the log.
+    const before = read(snap()).coordinator!;
+    const pressed = Date.now();
+    s.keys('c');
+    const crashed = await waitFor(
+      'the coordinator crash in the log and the table',
+      () => {
+        const text = snap();
+        return text.includes(`coordinator thread ${before.threadId} died: error`) ? Date.now() : null;
+      },
+      10_000,
+      50,
+    );
+    const recovered = await waitFor(
+      'the new coordinator in the table and its restart in the log',
+      () => {
+        const text = snap();
+        const row = read(text).coordinator;
+        const logged = new RegExp(`coordinator restarted: thread ${before.threadId} → (\\d+)`).exec(text);
+        return row && logged && row.status === 'running' && row.threadId === Number(logged[1]) && row.threadId !== before.threadId && row.restarts === before.restarts + 1
+          ? { at: Date.now(), text }
+          : null;
+      },
+      10_000,
+      50,
+    );
+    // Within a second of the key each, give or take the capture round trips of a busy machine.
+    expect(crashed - pressed).toBeLessThan(1500);
+    expect(recovered.at - crashed).toBeLessThan(1500);
+    expect(recovered.text).toMatch(/coordinator recovered: first fresh sample \d+(\.\d+)? ms after it died|coordinator restarted/);
+    // Its workers came back with it.
+    await waitFor('workers running again', () => {
+      const v = read(snap());
+      return [v.cpu, v.memory, v.requests].every((r) => r?.status === 'running' && r.threadId !== null);
+    }, 10_000, 100);
+
+    // 4. Select a worker with the arrow keys and kill it.
+    const cpuBefore = read(snap()).cpu!;
+    s.keys('Down');
+    await waitFor('cpu row selected', () => snap().includes('▶ cpu'), 5000, 50);
+    s.keys('k');
+    await waitFor(
+      'the killed cpu worker restarted on a new thread',
+      () => {
+        const text = snap();
+        const row = read(text).cpu;
+        return text.includes(`cpu thread ${cpuBefore.threadId} died: killed`) && row?.status === 'running' && row.threadId !== cpuBefore.threadId;
+      },
+      10_000,
+      50,
+    );
+
+    // 5. Collect now: every worker answers.
+    s.keys('r');
+    await waitFor('the collect report in the log', () => /▶ collected from cpu, memory, requests/.test(snap()), 10_000, 50);
+
+    // 6. Resize: the layout fills the new size, right and bottom edges included.
+    tmux('resize-window', '-t', s.name, '-x', '160', '-y', '50');
+    expect(s.size()).toEqual({ cols: 160, rows: 50 });
+    const resized = await waitFor(
+      'the screen re-laid at 160×50',
+      () => {
+        const lines = snap().split('\n');
+        const top = lines[1] ?? '';
+        const lastPanelRow = lines[48] ?? '';
+        return top.startsWith('┌─ CPU') && top.endsWith('┐') && [...top].length === 160 && /^└─+┘└─+┘$/.test(lastPanelRow) && [...lastPanelRow].length === 160 && /^q quit/.test(lines[49] ?? '')
+          ? lines
+          : null;
+      },
+      10_000,
+      100,
+    );
+    expect(resized[0]).toMatch(/DEMO TRAFFIC\s*$/);
+    // The header reaches the right edge (capture-pane trims the badge's trailing space).
+    expect([...resized[0]!.trimEnd()].length).toBeGreaterThanOrEqual(159);
+
+    // 7. Quit: the terminal is restored, the process gone, the shell back.
+    s.keys('q');
+    const after = await waitFor('the shell back after q', () => {
+      const text = snap();
+      return text.includes(`${EXIT_MARK}0`) ? text : null;
+    }, 15_000, 100);
+    seen.push(s.captureAll());
+    expect(after).not.toContain('┌─ CPU'); // the main screen again, not the dashboard
+    await waitFor('bash in the foreground', () => s.currentCommand() === 'bash', 5000, 50);
+
+    // Nothing of blessed's terminfo trouble ever reached the screen.
+    for (const text of seen) expect(text).not.toMatch(TERMINFO_ERROR);
+  });
+
+  it.each([
+    ['legacy', 'a legacy entry whose Setulc blessed cannot compile'],
+    ['wide', "a 32-bit-number entry blessed cannot parse"],
+  ])('TERM=xterm-256color with %s terminfo (%s): no terminfo error on screen, before or after', async (dir) => {
+    // TERM in the command itself: tmux sets its own TERM in the pane's environment.
+    const s = startInShell(`terminfo-${dir}-${process.pid}`, 100, 30, 'TERM=xterm-256color node dist/run.js', {
+      TERMINFO: path.join(repo, 'test/fixtures/cli-terminfo', dir),
+    });
+    const seen: string[] = [];
+    await waitFor('the dashboard up', () => {
+      const text = s.capture();
+      seen.push(text);
+      return read(text).cpuTotal !== null && read(text).coordinator?.status === 'running';
+    }, 20_000, 100);
+    // Without demo traffic the CLI serves nothing and sends nothing.
+    expect(seen.at(-1)).not.toContain('DEMO TRAFFIC');
+    s.keys('q');
+    await waitFor('the shell back', () => {
+      const text = s.captureAll();
+      seen.push(text);
+      return text.includes(`${EXIT_MARK}0`);
+    }, 15_000, 100);
+    for (const text of seen) expect(text).not.toMatch(TERMINFO_ERROR);
+  });
+
+  it('costs little CPU: engine and screen together, at the default 1 s interval', async () => {
+    const s = startInShell(`cpu-${process.pid}`, 120, 40, 'node dist/run.js');
+    await waitFor('the dashboard up', () => read(s.capture()).coordinator?.status === 'running', 20_000, 100);
+    const shell = tmux('display-message', '-p', '-t', s.name, '#{pane_pid}').trim();
+    const pid = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/)[0]!;
+    const ticks = (): number => {
+      // utime and stime, fields 14 and 15, after the parenthesised command name.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    };
+    const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    const t0 = ticks();
+    const started = Date.now();
+    // A fixed window is the measurement itself, not a wait for a condition.
+    await new Promise((r) => setTimeout(r, 4000));
+    const share = ((ticks() - t0) / clockTicks / ((Date.now() - started) / 1000)) * 100;
+    // About 2 % of one core here; a render loop would be near 100 %.
+    expect(share).toBeLessThan(10);
+    s.keys('q');
+    await waitFor('the shell back', () => s.capture().includes(`${EXIT_MARK}0`), 15_000, 100);
+  });
+
+  it('Ctrl-C quits too, and a terminal too small gets a notice instead of a broken layout', async () => {
+    const s = startInShell(`small-${process.pid}`, 70, 18, 'node dist/run.js', { NCURSES_NO_UTF8_ACS: '1' });
+    await waitFor('the too-small notice', () => /needs a terminal of at least 80×20; this one is 70×18/.test(s.capture()), 20_000, 100);
+    tmux('resize-window', '-t', s.name, '-x', '100', '-y', '30');
+    await waitFor('the dashboard once there is room', () => read(s.capture()).coordinator?.status === 'running', 10_000, 100);
+    s.keys('C-c');
+    await waitFor('the shell back after Ctrl-C', () => s.capture().includes(`${EXIT_MARK}0`), 15_000, 100);
+  });
+});

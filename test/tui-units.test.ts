@@ -1,0 +1,295 @@
+import { describe, expect, it } from 'vitest';
+import type { DashboardSnapshot, ExitEvent, RestartEvent } from '../dist/src/index.js';
+import { DashboardState } from '../dist/src/tui/dashboard-state.js';
+import { EVENT_LOG_LIMIT, EventLog, exitText, RecoveryWatch, restartText, shortMessage } from '../dist/src/tui/event-log.js';
+import { clock, duration, fit, gauge, millis, niceCeiling, percent } from '../dist/src/tui/format.js';
+import { DEMO_BADGE, headerText } from '../dist/src/tui/header.js';
+import { historyCapacity, historyLabels, Ring, SampleSeries } from '../dist/src/tui/history.js';
+import { footerText, KEY_BINDINGS } from '../dist/src/tui/keys.js';
+import { computeLayout, MIN_CHART_ROWS, panelSplit, split, type Rect } from '../dist/src/tui/layout.js';
+import { coreLines, cpuLines, memoryLines, packSegments, requestLines } from '../dist/src/tui/panel-text.js';
+import { escapeTags, visibleText } from '../dist/src/tui/tags.js';
+import { WorkersModel } from '../dist/src/tui/workers-model.js';
+import { workerTableLines } from '../dist/src/tui/workers-table.js';
+
+const T0 = Date.parse('2026-01-01T12:00:00.000Z');
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function snapshot(over: Partial<DashboardSnapshot> = {}, at = T0): DashboardSnapshot {
+  return {
+    cpu: { usage: 42.5, cores: 2, loadAvg: [0.5, 0.4, 0.3], perCore: [40, 45] },
+    memory: { totalMb: 8000, usedMb: 2000, freeMb: 6000, usagePercent: 25 },
+    requests: {
+      rps: 12.3, rps10s: 11.1, avgLatencyMs: 5.2, p50LatencyMs: 3.1, p99LatencyMs: 48.2, errorRate: 2, clientErrorRate: 6,
+      activeConnections: 3, total: 1234, byStatus: { '1xx': 0, '2xx': 1100, '3xx': 0, '4xx': 90, '5xx': 44 },
+    },
+    custom: {},
+    lastUpdated: iso(at),
+    collectionCount: 0,
+    accessLog: null,
+    channel: { received: 10, rejected: 0 },
+    coordinator: { status: 'running', restarts: 0, threadId: 1, startedAt: iso(T0 - 60_000), lastExit: null },
+    workers: ['cpu', 'memory', 'requests'].map((name, i) => ({
+      name, status: 'running' as const, restarts: 0, threadId: i + 2, lastSampleAt: iso(at), lastExit: null,
+    })),
+    ...over,
+  };
+}
+
+describe('format', () => {
+  it('formats percents, latencies, durations, clocks', () => {
+    expect(percent(42.456)).toBe('42.5%');
+    expect(millis(3.14159)).toBe('3.14 ms');
+    expect(millis(31.4159)).toBe('31.4 ms');
+    expect(millis(314.159)).toBe('314 ms');
+    expect(millis(31_415)).toBe('31.4 s');
+    expect(duration(42_000)).toBe('42s');
+    expect(duration(185_000)).toBe('3m05s');
+    expect(duration(2 * 3600_000 + 7 * 60_000)).toBe('2h07m');
+    expect(duration(4 * 86400_000 + 3 * 3600_000)).toBe('4d03h');
+    expect(duration(-5)).toBe('0s');
+    expect(clock(new Date(2026, 0, 1, 9, 5, 7).getTime())).toBe('09:05:07');
+  });
+
+  it('draws gauges of exact width, clamped', () => {
+    expect(gauge(50, 10)).toBe('█████░░░░░');
+    expect(gauge(150, 4)).toBe('████');
+    expect(gauge(-3, 4)).toBe('░░░░');
+  });
+
+  it('fits text to a width, and rounds chart ceilings to 1/2/5 steps', () => {
+    expect(fit('abc', 5)).toBe('abc  ');
+    expect(fit('abc', 5, 'right')).toBe('  abc');
+    expect(fit('abcdef', 4)).toBe('abc…');
+    expect([niceCeiling(0.3, 5), niceCeiling(7), niceCeiling(13), niceCeiling(48), niceCeiling(120)]).toEqual([5, 10, 20, 50, 200]);
+  });
+
+  it('escapes tags in foreign text and measures visible text', () => {
+    expect(escapeTags('a{b}c')).toBe('a{open}b{close}c');
+    expect(visibleText(`{bold}x{/bold} ${escapeTags('{y}')}{/}`)).toBe('x {y}');
+  });
+});
+
+describe('history', () => {
+  it('Ring keeps the newest values, oldest first', () => {
+    const r = new Ring(3);
+    for (const v of [1, 2, 3, 4, 5]) r.push(v);
+    expect(r.values()).toEqual([3, 4, 5]);
+    expect(r.max()).toBe(5);
+    expect(r.length).toBe(3);
+    expect(() => new Ring(0)).toThrow(RangeError);
+  });
+
+  it('SampleSeries takes one point per new sample time, ignoring repeats and gaps', () => {
+    const s = new SampleSeries(5);
+    expect(s.offer('t1', 10)).toBe(true);
+    expect(s.offer('t1', 11)).toBe(false);
+    expect(s.offer(null, 12)).toBe(false);
+    expect(s.offer('t2', undefined)).toBe(false);
+    expect(s.offer('t2', 13)).toBe(true);
+    expect(s.values()).toEqual([10, 13]);
+    expect(s.version).toBe(2);
+  });
+
+  it('covers 60 s at any interval, labelled back from now', () => {
+    expect(historyCapacity(1000)).toBe(61);
+    expect(historyCapacity(200)).toBe(301);
+    expect(historyLabels(3, 1000)).toEqual(['-2s', '-1s', 'now']);
+    expect(historyLabels(2, 500)).toEqual(['-0.5s', 'now']);
+  });
+});
+
+describe('layout', () => {
+  const inside = (r: Rect, cols: number, rows: number): boolean => r.left >= 0 && r.top >= 0 && r.left + r.width <= cols && r.top + r.height <= rows;
+
+  it.each([
+    [80, 24],
+    [120, 40],
+    [160, 50],
+    [237, 61],
+  ])('%i×%i: panels tile the screen exactly, nothing overlaps or spills', (cols, rows) => {
+    const l = computeLayout(cols, rows);
+    expect(l.tooSmall).toBe(false);
+    const rects = [l.header, l.cpu, l.memory, l.requests, l.workers, l.events, l.footer];
+    for (const r of rects) expect(inside(r, cols, rows)).toBe(true);
+    expect(rects.reduce((n, r) => n + r.width * r.height, 0)).toBe(cols * rows);
+    expect(l.cpu.width + l.memory.width + l.requests.width).toBe(cols);
+    expect(l.workers.width + l.events.width).toBe(cols);
+    expect(l.footer.top).toBe(rows - 1);
+    expect(l.workers.top + l.workers.height).toBe(rows - 1);
+    // The workers table has its rows, header and border; the event log keeps a readable width.
+    expect(l.workers.height).toBeGreaterThanOrEqual(4 + 3);
+    expect(l.workers.width).toBeGreaterThanOrEqual(50);
+    expect(l.events.width).toBeGreaterThanOrEqual(30);
+  });
+
+  it('grows the bottom row for more workers, and reports a terminal that is too small', () => {
+    expect(computeLayout(120, 40, 12).workers.height).toBeGreaterThanOrEqual(15);
+    expect(computeLayout(79, 40).tooSmall).toBe(true);
+    expect(computeLayout(120, 19).tooSmall).toBe(true);
+  });
+
+  it('splits widths evenly and hides a chart with no room for its plot', () => {
+    expect(split(10, 3)).toEqual([4, 3, 3]);
+    expect(panelSplit({ left: 0, top: 0, width: 40, height: 20 }, 3)).toEqual({ textRows: 3, chartRows: 15 });
+    expect(panelSplit({ left: 0, top: 0, width: 40, height: 3 + 2 + MIN_CHART_ROWS - 1 }, 3).chartRows).toBe(0);
+  });
+});
+
+describe('panel text', () => {
+  it('packs per-core gauges into columns that fit, and says how many cores it left out', () => {
+    const eight = [10, 20, 30, 40, 50, 60, 70, 80];
+    const lines = coreLines(eight, 60, 10);
+    for (const l of lines) expect(visibleText(l).length).toBeLessThanOrEqual(60);
+    expect(lines.map(visibleText).join(' ')).toMatch(/cpu0 .* 10%.*cpu7 .* 80%/);
+    const capped = coreLines(Array.from({ length: 64 }, () => 50), 40, 3);
+    expect(capped).toHaveLength(3);
+    expect(visibleText(capped[2]!)).toMatch(/^\+\d+ more cores, average 50%$/);
+  });
+
+  it('wraps figures between figures when the panel is narrow, never inside one', () => {
+    expect(packSegments(['aaaa', 'bbb', 'cc'], 20)).toEqual(['aaaa  bbb  cc']);
+    expect(packSegments(['aaaa', 'bbb', 'cc'], 9)).toEqual(['aaaa  bbb', 'cc']);
+    expect(packSegments(['{bold}aaaa{/bold}', 'bbb'], 9)).toEqual(['{bold}aaaa{/bold}  bbb']);
+    const s = snapshot();
+    expect(cpuLines(s.cpu, 24, 4).map(visibleText).slice(0, 2)).toEqual(['total 42.5%  cores 2', 'load 0.50 0.40 0.30']);
+    expect(visibleText(coreLines([10, 20], 24, 1)[0]!)).toBe('2 cores, average 15%');
+    for (const l of requestLines(s.requests, null, 24)) expect(visibleText(l).length).toBeLessThanOrEqual(24);
+  });
+
+  it('shows CPU, MEM and REQ figures, or that the first sample is awaited', () => {
+    const s = snapshot();
+    expect(visibleText(cpuLines(s.cpu, 60, 3)[0]!)).toBe('total 42.5%  cores 2  load 0.50 0.40 0.30');
+    expect(memoryLines(s.memory, 40).map(visibleText)).toEqual([` 25.0% ${'█'.repeat(8)}${'░'.repeat(25)}`, 'used 2000 / 8000 MB  free 6000 MB']);
+    expect(requestLines(s.requests, null, 40).map(visibleText)).toEqual([
+      '12.3 rps  10s avg 11.1  total 1234',
+      'p50 3.10 ms  p99 48.2 ms  avg 5.20 ms',
+      '5xx 2.0%  4xx 6.0%  conns 3',
+    ]);
+    const log = { path: '/var/log/{x}.log', lines: 10, malformed: 2, malformedExample: 'junk', truncations: 0, rotations: 0 };
+    expect(visibleText(requestLines(null, log, 60).at(-1)!)).toBe('log /var/log/{x}.log:  10 lines, 2 malformed');
+    expect(visibleText(cpuLines(null, 40, 3)[0]!)).toBe('waiting for first sample…');
+  });
+});
+
+describe('workers model and table', () => {
+  const exit = (target: string, threadId: number, at: number): ExitEvent => ({ target, threadId, reason: 'hang', message: 'no heartbeat for 1000 ms', at: iso(at), willRestart: true });
+  const restart = (target: string, oldThreadId: number, newThreadId: number, at: number): RestartEvent => ({
+    target, restarts: 1, oldThreadId, newThreadId, delayMs: 0, downtimeMs: 40, at: iso(at),
+  });
+
+  it('rows come from the snapshot: coordinator first, uptimes from when each thread started', () => {
+    const m = new WorkersModel();
+    m.applySnapshot(snapshot(), T0);
+    const rows = m.rows();
+    expect(rows.map((r) => r.name)).toEqual(['coordinator', 'cpu', 'memory', 'requests']);
+    expect(rows.every((r) => r.since === T0 - 60_000)).toBe(true);
+  });
+
+  it('an exit shows at once, even for the coordinator, which pushes no snapshot while dead', () => {
+    const m = new WorkersModel();
+    m.applySnapshot(snapshot(), T0);
+    m.applyExit(exit('coordinator', 1, T0 + 1000));
+    const down = m.rows();
+    expect(down[0]).toMatchObject({ status: 'restarting', threadId: null, lastExit: { reason: 'hang', at: T0 + 1000 } });
+    expect(down.slice(1).every((r) => r.status === 'restarting' && r.threadId === null)).toBe(true);
+    m.applyRestart(restart('coordinator', 1, 9, T0 + 1100));
+    expect(m.rows()[0]).toMatchObject({ status: 'running', threadId: 9, restarts: 1, since: T0 + 1100 });
+  });
+
+  it('a restarted worker keeps the start time its restart event gave it', () => {
+    const m = new WorkersModel();
+    m.applySnapshot(snapshot(), T0);
+    m.applyExit(exit('cpu', 2, T0 + 1000));
+    m.applyRestart(restart('cpu', 2, 7, T0 + 1040));
+    const s = snapshot();
+    s.workers[0] = { ...s.workers[0]!, threadId: 7, restarts: 1 };
+    m.applySnapshot(s, T0 + 5000);
+    expect(m.rows()[1]).toMatchObject({ threadId: 7, since: T0 + 1040 });
+  });
+
+  it('draws the table to the width, marks the selected row, and says the last exit and its age', () => {
+    const m = new WorkersModel();
+    m.applySnapshot(snapshot(), T0);
+    m.applyExit(exit('memory', 3, T0));
+    const { header, lines } = workerTableLines(m.rows(), 2, 70, T0 + 12_000);
+    expect(visibleText(header)).toMatch(/^ {2}NAME +THREAD STATUS +RESTARTS +UPTIME LAST EXIT +$/);
+    expect(visibleText(header)).toHaveLength(70);
+    for (const l of lines) expect(visibleText(l)).toHaveLength(70);
+    expect(visibleText(lines[0]!)).toMatch(/^ {2}coordinator +1 running +0 +1m12s -/);
+    expect(lines[2]).toContain('{inverse}');
+    expect(visibleText(lines[2]!)).toMatch(/^▶ memory +- restarting +0 +- hang 12s ago/);
+  });
+});
+
+describe('event log and recovery', () => {
+  it('writes crash and restart lines with reason and recovery time, bounded in length', () => {
+    const e: ExitEvent = { target: 'cpu', threadId: 4, reason: 'oom', message: 'ERR_WORKER_OUT_OF_MEMORY\nstack…', at: iso(T0), willRestart: true };
+    expect(visibleText(exitText(e))).toBe('✖ cpu thread 4 died: oom (ERR_WORKER_OUT_OF_MEMORY), restarting');
+    const r: RestartEvent = { target: 'cpu', restarts: 2, oldThreadId: 4, newThreadId: 8, delayMs: 100, downtimeMs: 142.5, at: iso(T0) };
+    expect(visibleText(restartText(r))).toBe('✔ cpu restarted: thread 4 → 8 in 143 ms, backoff 100 ms (restart #2)');
+    expect(shortMessage('x'.repeat(100), 10)).toBe(`${'x'.repeat(9)}…`);
+    const log = new EventLog();
+    for (let i = 0; i < EVENT_LOG_LIMIT + 50; i++) log.add(T0, `line ${i}`);
+    expect(log.all()).toHaveLength(EVENT_LOG_LIMIT);
+    expect(log.all().at(-1)).toContain(`line ${EVENT_LOG_LIMIT + 49}`);
+  });
+
+  it('recovery is the first fresh sample after the death, per worker and for the coordinator', () => {
+    const w = new RecoveryWatch();
+    w.onExit({ target: 'cpu', threadId: 2, reason: 'killed', message: '', at: iso(T0), willRestart: true });
+    w.onExit({ target: 'coordinator', threadId: 1, reason: 'error', message: '', at: iso(T0), willRestart: true });
+    expect(w.onSnapshot(snapshot({}, T0 - 10))).toEqual([]);
+    expect(w.onSnapshot(snapshot({}, T0 + 120))).toEqual([
+      { target: 'cpu', ms: 120 },
+      { target: 'coordinator', ms: 120 },
+    ]);
+    expect(w.onSnapshot(snapshot({}, T0 + 500))).toEqual([]);
+  });
+});
+
+describe('keys, footer, header', () => {
+  it('binds every footer key, and the footer fits the width it is given', () => {
+    const footer = visibleText(footerText(200));
+    for (const b of KEY_BINDINGS.filter((k) => k.label)) {
+      expect(footer).toContain(`${b.label} ${b.help}`);
+    }
+    expect(KEY_BINDINGS.flatMap((b) => b.keys)).toEqual(expect.arrayContaining(['q', 'C-c', 'up', 'down', 'k', 't', 'h', 'o', 'e', 'c', 'r']));
+    for (const w of [60, 80, 100, 120]) expect(visibleText(footerText(w)).length).toBeLessThanOrEqual(Math.max(w, visibleText(footerText(0)).length));
+    expect(visibleText(footerText(80)).length).toBeLessThanOrEqual(80);
+  });
+
+  it('the header says when it was updated and carries the DEMO TRAFFIC badge at full width', () => {
+    const h = headerText({ host: 'box', intervalMs: 1000, snapshot: snapshot(), demo: true, failed: false }, 100);
+    expect(visibleText(h)).toHaveLength(100);
+    expect(visibleText(h)).toContain(`updated ${clock(T0)}`);
+    expect(visibleText(h).endsWith(DEMO_BADGE)).toBe(true);
+    expect(visibleText(headerText({ host: 'box', intervalMs: 250, snapshot: null, demo: false, failed: true }, 80))).toMatch(/every 250 ms · updated never .* FAILED $/);
+  });
+});
+
+describe('dashboard state', () => {
+  it('feeds histories once per sample, logs crashes, restarts and recoveries, keeps the selection in range', () => {
+    const st = new DashboardState(1000);
+    st.onSnapshot(snapshot({}, T0), T0);
+    st.onSnapshot(snapshot({}, T0), T0 + 10); // same samples pushed again
+    st.onSnapshot(snapshot({}, T0 + 1000), T0 + 1000);
+    expect(st.cpu.values()).toEqual([42.5, 42.5]);
+    expect(st.rps.length).toBe(2);
+    st.select(10);
+    expect(st.selectedTarget()?.name).toBe('requests');
+    st.select(-10);
+    expect(st.selectedTarget()?.name).toBe('coordinator');
+    st.onExit({ target: 'coordinator', threadId: 1, reason: 'error', message: 'boom', at: iso(T0 + 1500), willRestart: true });
+    st.onRestart({ target: 'coordinator', restarts: 1, oldThreadId: 1, newThreadId: 9, delayMs: 0, downtimeMs: 50, at: iso(T0 + 1550) });
+    const s = snapshot({ coordinator: { status: 'running', restarts: 1, threadId: 9, startedAt: iso(T0 + 1550), lastExit: { reason: 'error', message: 'boom', at: iso(T0 + 1500) } } }, T0 + 1600);
+    st.onSnapshot(s, T0 + 1600);
+    const text = st.log.all().map(visibleText).join('\n');
+    expect(text).toContain('coordinator thread 1 died: error (boom), restarting');
+    expect(text).toContain('coordinator restarted: thread 1 → 9');
+    expect(text).toContain('coordinator recovered: first fresh sample 100 ms after it died');
+    expect(st.rows()[0]).toMatchObject({ threadId: 9, restarts: 1, status: 'running' });
+    st.onFailed({ target: 'coordinator', message: 'too many restarts', at: iso(T0 + 2000) });
+    expect(st.rows().every((r) => r.status === 'failed')).toBe(true);
+  });
+});
