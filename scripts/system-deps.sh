@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the system packages the test suite drives for real: tmux (terminal tests) and
-# Debian's Chromium (browser tests). Does nothing for what is already there.
+# Installs the system packages the test suite drives for real: tmux and ncurses-bin (terminal
+# tests) and Debian's Chromium (browser tests). Does nothing for what is already there.
 set -euo pipefail
 need=()
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+# tic and infocmp build the terminfo fixtures of the terminal tests from this machine's entries.
+command -v tic >/dev/null 2>&1 || need+=(ncurses-bin)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 SUDO=""

@@ -6,9 +6,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXTENDED_NUMBERS_MAGIC, entrySubpaths, LEGACY_MAGIC, terminfoFormat, TerminfoFormatError, toLegacyTerminfo } from '../dist/src/tui/terminfo.js';
 import { findEntry, prepareTerminfo } from '../dist/src/tui/terminfo-compat.js';
+import { buildTerminfoFixtures } from './terminfo-fixtures.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
-const fixtures = path.join(repo, 'test/fixtures/cli-terminfo');
+const built = buildTerminfoFixtures();
+const fixtures = built.root;
+afterAll(() => rmSync(built.root, { recursive: true, force: true }));
 const wide = readFileSync(path.join(fixtures, 'wide/x/xterm-256color'));
 const legacy = readFileSync(path.join(fixtures, 'legacy/x/xterm-256color'));
 const require = createRequire(import.meta.url);

@@ -9,6 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from './helpers.js';
+import { buildTerminfoFixtures } from './terminfo-fixtures.js';
+
+const terminfo = buildTerminfoFixtures();
 
 const repo = path.resolve(import.meta.dirname, '..');
 /** A private tmux server on a socket of our own, so the tests never touch a user's sessions. */
@@ -39,6 +42,7 @@ afterAll(() => {
     // no server left
   }
   rmSync(socketDir, { recursive: true, force: true });
+  rmSync(terminfo.root, { recursive: true, force: true });
 });
 
 interface Screen {
@@ -242,7 +246,7 @@ describe('the terminal dashboard under tmux', () => {
   ])('TERM=xterm-256color with %s terminfo (%s): no terminfo error on screen, before or after', async (dir) => {
     // TERM in the command itself: tmux sets its own TERM in the pane's environment.
     const s = startInShell(`terminfo-${dir}-${process.pid}`, 100, 30, 'TERM=xterm-256color node dist/run.js', {
-      TERMINFO: path.join(repo, 'test/fixtures/cli-terminfo', dir),
+      TERMINFO: path.join(terminfo.root, dir),
     });
     const seen: string[] = [];
     await waitFor('the dashboard up', () => {
