@@ -2,7 +2,7 @@
  * The benchmark suite: every figure beside a reference measured in the same run.
  *   node dist/bench/run.js            full run (under 3 minutes), writes bench/results.json
  *   node dist/bench/run.js --quick    every row, briefly (CI runs this so no row can rot)
- *   --only NAME[,NAME]                rows whose group matches: recovery, calls, http, footprint, cpu, log, ws
+ *   --only NAME[,NAME]                rows whose group matches: recovery, calls, http, probe, footprint, cpu, log, ws
  *   --out FILE                        where to write the JSON (default bench/results.json)
  */
 import { writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { callRows } from './rows/calls.js';
 import { cpuCostRows } from './rows/cpu-cost.js';
 import { footprintRows } from './rows/footprint.js';
 import { httpProbeRows } from './rows/http-probe.js';
+import { probeHotPathRows } from './rows/probe-hot-path.js';
 import { recoveryRows } from './rows/recovery.js';
 import { wsFanoutRows } from './rows/ws-fanout.js';
 
@@ -38,6 +39,7 @@ const groups: Array<[string, (c: BenchContext) => Promise<Row[]>]> = [
   ['recovery', recoveryRows],
   ['calls', callRows],
   ['http', httpProbeRows],
+  ['probe', probeHotPathRows],
   ['footprint', footprintRows],
   ['cpu', cpuCostRows],
   ['log', accessLogRows],

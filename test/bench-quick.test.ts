@@ -24,7 +24,7 @@ describe('the benchmark suite, --quick', () => {
     const names = result.rows.map((r) => r.name);
     for (const expected of [
       'worker recovery', 'coordinator recovery', 'hang detection', 'getDashboard() p99', 'HTTP probe vs none',
-      'HTTP probe vs prom-client', 'footprint', 'CPU cost: engine', 'CPU cost: with terminal UI', 'scale: RSS per worker',
+      'HTTP probe vs prom-client', 'HTTP probe: cost per request', 'footprint', 'CPU cost: engine', 'CPU cost: with terminal UI', 'scale: RSS per worker',
       'scale: collect() latency', 'access-log parsing', 'WebSocket fan-out',
     ]) expect(names).toContain(expected);
     for (const row of result.rows) {

@@ -1,43 +1,50 @@
 /**
- * A hello-world node:http server in its own process, in one of three modes:
- * none (no instrumentation), threadboard (a dashboard running; the probe sees every request),
- * prom-client (a Histogram observed per request on 'finish', the usual peer).
- * Prints {"port":N} once listening; exits on SIGTERM.
+ * A hello-world node:http server in its own process, with a dashboard running, whose
+ * instrumentation is switched between rounds by a line on stdin:
+ *   none         no instrumentation on the request path
+ *   threadboard  the dashboard's HTTP probe (diagnostics_channel → shared counters)
+ *   prom-client  a prom-client Histogram observed per request on 'finish' (the usual peer)
+ * One process for all three, so per-process effects (JIT decisions, core placement, heap
+ * layout), which vary more between processes than the effect being measured, cancel out.
+ * Prints {"port":N} once listening and "ok <mode>" after each switch.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 import client from 'prom-client';
-import { startDashboard, type Dashboard } from '../../src/index.js';
+import { startDashboard } from '../../src/index.js';
+import { HttpProbe } from '../../src/requests/http-probe.js';
 
-const mode = process.argv[2] ?? 'none';
-let dash: Dashboard | null = null;
-let handler: http.RequestListener = (_req, res) => res.end('hello world');
+// The dashboard's own automatic probe is off; the same probe class is attached on demand instead.
+const dash = await startDashboard({ httpProbe: false });
+const probe = new HttpProbe(dash.requestCounters);
+const registry = new client.Registry();
+const histogram = new client.Histogram({ name: 'http_request_duration_seconds', help: 'request duration', labelNames: ['code'], registers: [registry] });
+let prom = false;
 
-if (mode === 'threadboard') {
-  dash = await startDashboard();
-} else if (mode === 'prom-client') {
-  const registry = new client.Registry();
-  const histogram = new client.Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'request duration',
-    labelNames: ['code'],
-    registers: [registry],
-  });
-  handler = (_req, res) => {
+const server = http.createServer((_req, res) => {
+  if (prom) {
     const end = histogram.startTimer();
     res.once('finish', () => end({ code: res.statusCode }));
-    res.end('hello world');
-  };
-} else if (mode !== 'none') {
-  throw new Error(`unknown mode ${mode}`);
-}
+  }
+  res.end('hello world');
+});
 
-const server = http.createServer(handler);
+createInterface({ input: process.stdin }).on('line', (mode) => {
+  probe.detach();
+  prom = false;
+  if (mode === 'threadboard') probe.attach();
+  else if (mode === 'prom-client') prom = true;
+  else if (mode !== 'none') throw new Error(`unknown mode ${mode}`);
+  process.stdout.write(`ok ${mode}\n`);
+});
+
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(JSON.stringify({ port: (server.address() as AddressInfo).port }) + '\n');
 });
-process.once('SIGTERM', () => {
+process.stdin.once('end', () => {
   server.closeAllConnections();
   server.close();
-  void dash?.stop();
+  probe.detach();
+  void dash.stop();
 });
