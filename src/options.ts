@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { OptionsError } from './errors.js';
+import { describe, integer, isPlainObject, noUnknownKeys, oneOf } from './validate.js';
 import type { RestartType } from './supervisor/child-thread.js';
 import type { Strategy } from './supervisor/supervisor.js';
 import { BUILTIN_WORKERS, type BuiltinWorkerName } from './snapshot.js';
@@ -116,43 +117,10 @@ const KNOWN_KEYS: readonly string[] = [
   'callTimeoutMs', 'collectTimeoutMs', 'workerResourceLimits', 'coordinatorResourceLimits',
 ];
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof URL);
-}
 
-function integer(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-    throw new OptionsError(name, `must be a whole number from ${min} to ${max}; got ${describe(value)}`);
-  }
-  return value as number;
-}
 
-function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) {
-    throw new OptionsError(name, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${describe(value)}`);
-  }
-  return value as T;
-}
 
-function describe(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (v === null || typeof v !== 'object') return String(v);
-  try {
-    return JSON.stringify(v);
-  } catch {
-    return Object.prototype.toString.call(v);
-  }
-}
 
-function noUnknownKeys(name: string, obj: Record<string, unknown>, known: readonly string[]): void {
-  for (const key of Object.keys(obj)) {
-    if (!known.includes(key)) {
-      throw new OptionsError(`${name ? `${name}.` : ''}${key}`, `is not an option; known options: ${known.join(', ')}`);
-    }
-  }
-}
 
 function resourceLimits(name: string, value: unknown, fallback: ResourceLimits): ResourceLimits {
   if (value === undefined) return fallback;

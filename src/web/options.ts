@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { OptionsError } from '../errors.js';
+import { describe, integer, isPlainObject, noUnknownKeys } from '../validate.js';
 import { isLoopbackHost } from './address.js';
 
 export interface WebOptions {
@@ -48,33 +49,9 @@ const TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{16,512}$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const TOKEN_HINT = "e.g. the output of `openssl rand -base64 24` or crypto.randomBytes(24).toString('base64url')";
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function describe(v: unknown): string {
-  if (typeof v === 'string') return `'${v.length > 80 ? `${v.slice(0, 80)}…` : v}'`;
-  if (v === null || typeof v !== 'object') return String(v);
-  try {
-    return JSON.stringify(v);
-  } catch {
-    return Object.prototype.toString.call(v);
-  }
-}
 
-function integer(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-    throw new OptionsError(name, `must be a whole number from ${min} to ${max}; got ${describe(value)}`);
-  }
-  return value as number;
-}
 
-function noUnknownKeys(name: string, obj: Record<string, unknown>, known: readonly string[]): void {
-  for (const key of Object.keys(obj)) {
-    if (!known.includes(key)) throw new OptionsError(`${name}.${key}`, `is not an option; known options: ${known.join(', ')}`);
-  }
-}
 
 function host(value: unknown): string {
   if (value === undefined) return '127.0.0.1';

@@ -2,6 +2,17 @@
  * The live page's markup. It holds no data: app.js fills it from the WebSocket. No inline script
  * or style, so the Content-Security-Policy can forbid both.
  */
+/** One metric card; app.js finds its parts by `${id}-value`, `-sub`, `-chart`, `-caption`. */
+function card(id: string, title: string, chartLabel: string): string {
+  return `    <article class="card" id="card-${id}">
+      <h2>${title}</h2>
+      <div class="big" id="${id}-value">–</div>
+      <div class="sub" id="${id}-sub"></div>
+      <svg class="chart" id="${id}-chart" viewBox="0 0 300 60" preserveAspectRatio="none" aria-label="${chartLabel}"><polyline points=""/></svg>
+      <div class="caption" id="${id}-caption"></div>
+    </article>`;
+}
+
 export const PAGE_HTML = `<!doctype html>
 <html lang="en">
 <head>
@@ -18,27 +29,9 @@ export const PAGE_HTML = `<!doctype html>
 </header>
 <main>
   <section class="cards">
-    <article class="card" id="card-cpu">
-      <h2>CPU</h2>
-      <div class="big" id="cpu-value">–</div>
-      <div class="sub" id="cpu-sub"></div>
-      <svg class="chart" id="cpu-chart" viewBox="0 0 300 60" preserveAspectRatio="none" aria-label="CPU usage history"><polyline points=""/></svg>
-      <div class="caption" id="cpu-caption"></div>
-    </article>
-    <article class="card" id="card-memory">
-      <h2>Memory</h2>
-      <div class="big" id="memory-value">–</div>
-      <div class="sub" id="memory-sub"></div>
-      <svg class="chart" id="memory-chart" viewBox="0 0 300 60" preserveAspectRatio="none" aria-label="Memory usage history"><polyline points=""/></svg>
-      <div class="caption" id="memory-caption"></div>
-    </article>
-    <article class="card" id="card-requests">
-      <h2>Requests</h2>
-      <div class="big" id="requests-value">–</div>
-      <div class="sub" id="requests-sub"></div>
-      <svg class="chart" id="requests-chart" viewBox="0 0 300 60" preserveAspectRatio="none" aria-label="Requests per second history"><polyline points=""/></svg>
-      <div class="caption" id="requests-caption"></div>
-    </article>
+${card('cpu', 'CPU', 'CPU usage history')}
+${card('memory', 'Memory', 'Memory usage history')}
+${card('requests', 'Requests', 'Requests per second history')}
   </section>
   <section>
     <h2>Threads</h2>
