@@ -7,7 +7,7 @@ function processListenerCount(): number {
 }
 
 describe('50 coordinator crash cycles', () => {
-  it('leave the thread count and listener counts where they started', async () => {
+  it('leave the thread count, listener counts and open handles where they started', async () => {
     const dash = await startDashboard({
       hangTimeoutMs: 1000,
       supervision: { maxRestarts: 1000, periodMs: 1000, backoff: { initialMs: 0, maxMs: 0 } },
@@ -17,6 +17,9 @@ describe('50 coordinator crash cycles', () => {
       const threads = threadCount();
       const processListeners = processListenerCount();
       const dashListeners = dash.eventNames().reduce((n, name) => n + dash.listenerCount(name), 0);
+      // Open handles (timers, ports, sockets...) of this process, by type.
+      const resources = (): string => [...process.getActiveResourcesInfo()].sort().join(',');
+      const resourcesBefore = resources();
       const kinds: FaultKind[] = ['kill', 'throw', 'exit', 'oom'];
       for (let i = 0; i < 50; i++) {
         const restarted = nextEvent<RestartEvent>(dash, 'restart', (e) => e.target === 'coordinator');
@@ -28,6 +31,7 @@ describe('50 coordinator crash cycles', () => {
       expect(s.coordinator.restarts).toBe(50);
       expect(s.workers.every((w) => w.status === 'running')).toBe(true);
       await waitFor('thread count back to where it started', () => threadCount() === threads, 5000);
+      await waitFor('the same open handles as before the crashes', () => resources() === resourcesBefore, 5000);
       expect(processListenerCount()).toBe(processListeners);
       expect(dash.eventNames().reduce((n, name) => n + dash.listenerCount(name), 0)).toBe(dashListeners);
     } finally {
