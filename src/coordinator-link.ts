@@ -17,6 +17,8 @@ export class CoordinatorLink {
   private readonly localPort: MessagePort;
   private markDied!: () => void;
   private closed = false;
+  private dead = false;
+  private graceTimer: NodeJS.Timeout | null = null;
 
   constructor() {
     const { port1, port2 } = new MessageChannel();
@@ -26,16 +28,47 @@ export class CoordinatorLink {
     this.died = new Promise((resolve) => (this.markDied = resolve));
   }
 
-  get isClosed(): boolean {
-    return this.closed;
+  get isDead(): boolean {
+    return this.dead;
+  }
+
+  /**
+   * The thread is gone: calls stop waiting now. A reply it posted just before dying can still
+   * be queued on this port (the Worker's exit event travels on another channel and may come
+   * first), so the port stays open for `graceMs` before it is closed.
+   */
+  markDead(graceMs: number): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.markDied();
+    this.graceTimer = setTimeout(() => this.close(), graceMs);
+    this.graceTimer.unref();
   }
 
   close(): void {
+    this.dead = true;
+    this.markDied();
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
     if (this.closed) return;
     this.closed = true;
     this.localPort.close();
     this.localPort.removeAllListeners();
-    this.markDied();
+  }
+}
+
+/** How long a dead coordinator's port stays open for a reply already on its way. */
+export const REPLY_GRACE_MS = 100;
+
+/** A reply the dead thread posted before it died, if one arrives within the grace period. */
+export async function lateReply<T>(op: Promise<T>): Promise<{ value: T } | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const none = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REPLY_GRACE_MS)));
+  const got = op.then((value) => ({ value }), () => null);
+  try {
+    return await Promise.race([got, none]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { TransferListItem } from 'node:worker_threads';
 import type * as Comlink from 'comlink';
-import { CoordinatorLink, raceCall } from './coordinator-link.js';
+import { CoordinatorLink, lateReply, raceCall, REPLY_GRACE_MS } from './coordinator-link.js';
 import type { CollectReport } from './coordinator/collect-round.js';
 import { isCoordinatorMessage, type CoordinatorApi, type CoordinatorData } from './coordinator/messages.js';
 import {
@@ -115,7 +115,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   }
 
   private prepareCoordinator(): { workerData: Record<string, unknown>; transferList: TransferListItem[] } {
-    this.pendingLink?.close();
+    this.pendingLink?.markDead(REPLY_GRACE_MS);
     const link = new CoordinatorLink();
     this.pendingLink = link;
     const coordinator: CoordinatorData = {
@@ -137,11 +137,16 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.waiters.clear();
   }
 
-  /** Only one coordinator exists at a time, so any link we hold belonged to the one that died. */
-  private onCoordinatorGone(): void {
+  /**
+   * Only one coordinator exists at a time, so any link we hold belonged to the one that died.
+   * Its port lingers briefly for replies already on their way, unless we are stopping.
+   */
+  private onCoordinatorGone(now = false): void {
     this.lastIsCurrent = false;
-    this.link?.close();
-    this.pendingLink?.close();
+    for (const link of [this.link, this.pendingLink]) {
+      if (now) link?.close();
+      else link?.markDead(REPLY_GRACE_MS);
+    }
     this.link = null;
     this.pendingLink = null;
   }
@@ -211,7 +216,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   private waitForCoordinator(call: string, deadline: number): Promise<CoordinatorLink> {
     if (this.state === 'stopped') return Promise.reject(new DashboardStoppedError(call));
     if (this.state === 'failed') return Promise.reject(new DashboardFailedError(call, this.failure ?? 'unknown'));
-    if (this.link && !this.link.isClosed) return Promise.resolve(this.link);
+    if (this.link && !this.link.isDead) return Promise.resolve(this.link);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
@@ -240,8 +245,14 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     const deadline = Date.now() + this.options.callTimeoutMs;
     for (;;) {
       const link = await this.waitForCoordinator(call, deadline);
-      const outcome = await raceCall(link, op(link.api), deadline);
+      const pending = op(link.api);
+      const outcome = await raceCall(link, pending, deadline);
       if (outcome.kind === 'value') return outcome.value;
+      if (outcome.kind === 'died' && !retry) {
+        // It may have answered and then died (a crash that escalates does exactly that).
+        const late = await lateReply(pending);
+        if (late) return late.value;
+      }
       if (this.state === 'stopped') throw new DashboardStoppedError(call);
       if (this.state === 'failed') throw new DashboardFailedError(call, this.failure ?? 'unknown');
       if (outcome.kind === 'timeout') throw new CallTimeoutError(call, this.options.callTimeoutMs);
@@ -372,7 +383,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.probe?.detach();
     await this.accessLog?.stop();
     await this.root.stop();
-    this.onCoordinatorGone();
+    this.onCoordinatorGone(true);
   }
 }
 
