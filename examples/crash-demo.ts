@@ -7,7 +7,7 @@
  * Run: npm run demo   (or: npm run build && node dist/examples/crash-demo.js)
  */
 import { startDashboard, type DashboardSnapshot, type FaultKind } from '../src/index.js';
-import { DashboardWatch } from '../src/cli/dashboard-watch.js';
+import { DashboardWatch, freshSampleAt, healthy } from '../src/cli/dashboard-watch.js';
 import { formatTable } from '../src/cli/text-table.js';
 import { snapshotLines } from '../src/cli/text-lines.js';
 import { recoveryMs, recoveryProblems, RESULT_HEADERS, resultRow, type CrashObservation } from '../src/cli/recovery-check.js';
@@ -27,27 +27,6 @@ const dash = await startDashboard({
   supervision: { maxRestarts: 50, periodMs: 60_000, backoff: { initialMs: 0, maxMs: 0 } },
 });
 const watch = new DashboardWatch(dash);
-
-/** Every thread running and every worker sampled: the state each crash starts from. */
-function healthy(s: DashboardSnapshot | null): DashboardSnapshot | null {
-  if (!s || s.coordinator.status !== 'running') return null;
-  return s.workers.every((w) => w.status === 'running' && w.threadId !== null && w.lastSampleAt !== null) ? s : null;
-}
-
-/** The replacement's first sample after the crash, as epoch ms, if the snapshot has it. */
-function freshSampleAt(s: DashboardSnapshot | null, target: string, newThreadId: number, crashAt: number): number | null {
-  if (!s) return null;
-  let at: string | null;
-  if (target === 'coordinator') {
-    // A new coordinator starts from an empty state: any sample it holds came from its own workers.
-    at = s.coordinator.threadId === newThreadId ? s.lastUpdated : null;
-  } else {
-    const w = s.workers.find((x) => x.name === target);
-    at = w && w.threadId === newThreadId ? w.lastSampleAt : null;
-  }
-  const ms = at === null ? NaN : Date.parse(at);
-  return ms > crashAt ? ms : null;
-}
 
 async function crashOnce(target: string, fault: FaultKind): Promise<CrashObservation> {
   const o: CrashObservation = { target, fault, crashAt: Date.now(), oldThreadId: null, exit: null, newThreadId: null, firstSampleAt: null, error: null };

@@ -61,7 +61,7 @@ export class CoordinatorLink {
 export const REPLY_GRACE_MS = 100;
 
 /** A reply the dead thread posted before it died, if one arrives within the grace period. */
-export async function lateReply<T>(op: Promise<T>): Promise<{ value: T } | null> {
+async function lateReply<T>(op: Promise<T>): Promise<{ value: T } | null> {
   let timer: NodeJS.Timeout | undefined;
   const none = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REPLY_GRACE_MS)));
   const got = op.then((value) => ({ value }), () => null);
@@ -74,7 +74,11 @@ export async function lateReply<T>(op: Promise<T>): Promise<{ value: T } | null>
 
 export type CallOutcome<T> = { kind: 'value'; value: T } | { kind: 'died' } | { kind: 'timeout' };
 
-/** Runs `op` against the link; settles with its value, the link's death, or the deadline. */
+/**
+ * Runs `op` against the link; settles with its value, the link's death, or the deadline. On
+ * death it still takes a reply the thread posted just before dying (a crash that escalates
+ * answers, then dies), rather than redoing or failing work that was done.
+ */
 export async function raceCall<T>(link: CoordinatorLink, op: Promise<T>, deadline: number): Promise<CallOutcome<T>> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<CallOutcome<T>>((resolve) => {
@@ -84,11 +88,10 @@ export async function raceCall<T>(link: CoordinatorLink, op: Promise<T>, deadlin
   // If the op loses the race and fails later, that failure has no one left to tell.
   valued.catch(() => undefined);
   try {
-    return await Promise.race([
-      valued,
-      link.died.then((): CallOutcome<T> => ({ kind: 'died' })),
-      timeout,
-    ]);
+    const outcome = await Promise.race([valued, link.died.then((): CallOutcome<T> => ({ kind: 'died' })), timeout]);
+    if (outcome.kind !== 'died') return outcome;
+    const late = await lateReply(op);
+    return late ? { kind: 'value', value: late.value } : outcome;
   } finally {
     clearTimeout(timer);
   }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { TransferListItem } from 'node:worker_threads';
 import type * as Comlink from 'comlink';
-import { CoordinatorLink, lateReply, raceCall, REPLY_GRACE_MS } from './coordinator-link.js';
+import { CoordinatorLink, raceCall, REPLY_GRACE_MS } from './coordinator-link.js';
 import type { CollectReport } from './coordinator/collect-round.js';
 import { isCoordinatorMessage, type CoordinatorApi, type CoordinatorData } from './coordinator/messages.js';
 import {
@@ -245,14 +245,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     const deadline = Date.now() + this.options.callTimeoutMs;
     for (;;) {
       const link = await this.waitForCoordinator(call, deadline);
-      const pending = op(link.api);
-      const outcome = await raceCall(link, pending, deadline);
+      const outcome = await raceCall(link, op(link.api), deadline);
       if (outcome.kind === 'value') return outcome.value;
-      if (outcome.kind === 'died' && !retry) {
-        // It may have answered and then died (a crash that escalates does exactly that).
-        const late = await lateReply(pending);
-        if (late) return late.value;
-      }
       if (this.state === 'stopped') throw new DashboardStoppedError(call);
       if (this.state === 'failed') throw new DashboardFailedError(call, this.failure ?? 'unknown');
       if (outcome.kind === 'timeout') throw new CallTimeoutError(call, this.options.callTimeoutMs);

@@ -22,15 +22,3 @@ export function allocateSharedBuffers(): SharedBuffers {
     channelStats: new SharedArrayBuffer(2 * Uint32Array.BYTES_PER_ELEMENT),
   };
 }
-
-/** The data each built-in worker receives. */
-export function builtinWorkerData(name: string, shared: SharedBuffers): unknown {
-  switch (name) {
-    case 'cpu':
-      return { cpuBaseline: shared.cpuBaseline };
-    case 'requests':
-      return { counters: shared.requestCounters, baseline: shared.requestsBaseline };
-    default:
-      return null;
-  }
-}

@@ -4,7 +4,7 @@
  */
 import { startEngine, type Dashboard } from './dashboard.js';
 import type { EngineOptions } from './options.js';
-import { resolveWebOptions, startWebServer, type WebOptions } from './web/index.js';
+import type { WebOptions } from './web/index.js';
 
 export interface DashboardOptions extends EngineOptions {
   /** Serve the live page, /api/dashboard and /metrics: true for the defaults (127.0.0.1:7070), or options. */
@@ -14,10 +14,13 @@ export interface DashboardOptions extends EngineOptions {
 /** Starts the coordinator, its metric workers and any front end; resolves once all of them are running. */
 export async function startDashboard(options?: DashboardOptions): Promise<Dashboard> {
   const web = options?.web;
+  // Loaded only when asked for: ws and prom-client would otherwise add ~60 ms to every import.
+  const webModule = web === undefined || web === false ? null : await import('./web/index.js');
   // Validated before any thread starts, like every other option.
-  if (web !== undefined && web !== false) resolveWebOptions(web);
+  webModule?.resolveWebOptions(web);
   const dash = await startEngine(options);
-  if (web !== undefined && web !== false) {
+  if (webModule && web !== undefined && web !== false) {
+    const { startWebServer } = webModule;
     try {
       const server = await startWebServer(dash, web === true ? {} : web);
       dash.excludeFromProbe(server.httpServer);

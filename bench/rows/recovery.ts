@@ -5,62 +5,75 @@
  * applies: this is the recovery of a lone crash, which is what backoff leaves immediate.
  */
 import { performance } from 'node:perf_hooks';
-import { startDashboard } from '../../src/index.js';
+import { startDashboard, type Dashboard } from '../../src/index.js';
 import { rawWorkerStart } from '../lib/raw-worker.js';
 import type { BenchContext, Row } from '../lib/row.js';
 import { cost, median } from '../lib/stats.js';
-import { replaced, whenSnapshot } from '../lib/wait-snapshot.js';
+import { DashboardWatch, freshSampleAt, healthy } from '../../src/cli/dashboard-watch.js';
 
 const ISOLATED = { maxRestarts: 1_000_000, periodMs: 1 };
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Crashes `target` and resolves with the ms from the crash to the moment `recovered` first holds. */
+async function timeRecovery(
+  dash: Dashboard,
+  watch: DashboardWatch,
+  target: string,
+  how: 'kill' | 'hang',
+  recovered: (newThreadId: number, since: number) => boolean,
+): Promise<number> {
+  const before = await dash.getDashboard();
+  const old = target === 'coordinator' ? before.coordinator.threadId : before.workers.find((w) => w.name === target)!.threadId;
+  const seen = watch.restarts.length;
+  const since = Date.now();
+  const t0 = performance.now();
+  await dash.crash(target, how);
+  return watch.waitFor(
+    `${target} recovered`,
+    () => {
+      const r = watch.restarts.slice(seen).find((e) => e.target === target && e.oldThreadId === old);
+      return r && recovered(r.newThreadId, since) ? performance.now() - t0 : null;
+    },
+    20_000,
+  );
+}
+
 export async function recoveryRows(ctx: BenchContext): Promise<Row[]> {
   const hangTimeoutMs = 400;
   const dash = await startDashboard({ hangTimeoutMs, supervision: ISOLATED });
+  const watch = new DashboardWatch(dash);
   const worker: number[] = [];
   const coordinator: number[] = [];
   const hang: number[] = [];
   const raw: number[] = [];
+  const sampled = (name: string) => (newThreadId: number, since: number): boolean =>
+    freshSampleAt(watch.snapshot, name, newThreadId, since) !== null;
   try {
     await dash.collect();
     const names = ['cpu', 'memory', 'requests'];
     for (let i = 0; i < ctx.reps(15, 3); i++) {
       raw.push(await rawWorkerStart());
       const name = names[i % 3]!;
-      const old = (await dash.getDashboard()).workers.find((w) => w.name === name)!.threadId;
-      const since = Date.now();
-      const t0 = performance.now();
-      const seen = whenSnapshot(dash, replaced(name, old, since));
-      await dash.crash(name, 'kill');
-      worker.push((await seen) - t0);
+      worker.push(await timeRecovery(dash, watch, name, 'kill', sampled(name)));
       // Let the machine go quiet between runs, so one run's tail is not the next run's start.
       await settle(50);
     }
     for (let i = 0; i < ctx.reps(9, 2); i++) {
       raw.push(await rawWorkerStart());
-      const before = await dash.getDashboard();
-      const since = Date.now();
-      const t0 = performance.now();
-      const seen = whenSnapshot(
-        dash,
-        (s) => s.coordinator.status === 'running' && s.coordinator.threadId !== before.coordinator.threadId &&
-          s.workers.every((w) => w.status === 'running' && w.lastSampleAt !== null && Date.parse(w.lastSampleAt) >= since),
-      );
-      await dash.crash('coordinator', 'kill');
-      coordinator.push((await seen) - t0);
+      const allSampled = (newThreadId: number, since: number): boolean => {
+        const s = healthy(watch.snapshot);
+        return !!s && s.coordinator.threadId === newThreadId && s.workers.every((w) => Date.parse(w.lastSampleAt!) > since);
+      };
+      coordinator.push(await timeRecovery(dash, watch, 'coordinator', 'kill', allSampled));
       await settle(100);
     }
     for (let i = 0; i < ctx.reps(6, 1); i++) {
       const name = names[i % 3]!;
-      const old = (await dash.getDashboard()).workers.find((w) => w.name === name)!.threadId;
-      const since = Date.now();
-      const t0 = performance.now();
-      const seen = whenSnapshot(dash, replaced(name, old, since));
-      await dash.crash(name, 'hang');
-      hang.push((await seen) - t0 - hangTimeoutMs);
+      hang.push((await timeRecovery(dash, watch, name, 'hang', sampled(name))) - hangTimeoutMs);
       await settle(50);
     }
   } finally {
+    watch.close();
     await dash.stop();
   }
   const rawFig = cost(raw, 'ms');

@@ -57,3 +57,24 @@ export class DashboardWatch {
     this.checks.clear();
   }
 }
+
+/** Every thread running and every worker sampled: the snapshot, or null. */
+export function healthy(s: DashboardSnapshot | null): DashboardSnapshot | null {
+  if (!s || s.coordinator.status !== 'running') return null;
+  return s.workers.every((w) => w.status === 'running' && w.threadId !== null && w.lastSampleAt !== null) ? s : null;
+}
+
+/** The replacement's first sample after the crash, as epoch ms, if the snapshot has it. */
+export function freshSampleAt(s: DashboardSnapshot | null, target: string, newThreadId: number, crashAt: number): number | null {
+  if (!s) return null;
+  let at: string | null;
+  if (target === 'coordinator') {
+    // A new coordinator starts from an empty state: any sample it holds came from its own workers.
+    at = s.coordinator.threadId === newThreadId ? s.lastUpdated : null;
+  } else {
+    const w = s.workers.find((x) => x.name === target);
+    at = w && w.threadId === newThreadId ? w.lastSampleAt : null;
+  }
+  const ms = at === null ? NaN : Date.parse(at);
+  return ms > crashAt ? ms : null;
+}

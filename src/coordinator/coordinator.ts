@@ -5,9 +5,8 @@
  */
 import { threadId } from 'node:worker_threads';
 import { openSampleListener } from '../channel/sample-channel.js';
-import { UnknownTargetError } from '../errors.js';
 import type { SampleEnvelope, FaultKind } from '../protocol.js';
-import { builtinWorkerData } from '../shared-buffers.js';
+import { builtinWorkerData } from './builtin-data.js';
 import { buildCoordinatorSnapshot, emptySampleState, foldSample, type CoordinatorSnapshot } from '../snapshot.js';
 import type { ChildSpec } from '../supervisor/child-thread.js';
 import { Supervisor } from '../supervisor/supervisor.js';
@@ -146,7 +145,6 @@ export class Coordinator implements CoordinatorApi {
   }
 
   crashWorker(name: string, how: FaultKind): { threadId: number } | null {
-    if (!this.supervisor.has(name)) throw new UnknownTargetError(`threadboard: crash() target '${name}' is not a worker of this dashboard`);
     const thread = this.supervisor.thread(name);
     if (!thread || !thread.isReady) return null;
     if (how === 'kill') this.supervisor.kill(name);

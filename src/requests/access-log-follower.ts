@@ -23,7 +23,6 @@ export type ChunkHandler = (bytes: Uint8Array, length: number) => Promise<void>;
 export interface FollowerEvents {
   truncations: number;
   rotations: number;
-  bytesRead: number;
 }
 
 export class AccessLogFollower {
@@ -37,7 +36,7 @@ export class AccessLogFollower {
   /** Where 'end' was when following started: lines appended after start() must all count. */
   private startAt: { ino: number; size: number } | null = null;
   private ticking: Promise<void> | null = null;
-  readonly events: FollowerEvents = { truncations: 0, rotations: 0, bytesRead: 0 };
+  readonly events: FollowerEvents = { truncations: 0, rotations: 0 };
 
   constructor(
     readonly path: string,
@@ -97,7 +96,8 @@ export class AccessLogFollower {
       this.events.rotations++;
       await this.openCurrent(st.ino, 0);
     } else {
-      const size = (await this.fh.stat()).size;
+      // Same file as the one open (or the path is gone mid-rotation): its size says if it shrank.
+      const size = st ? st.size : (await this.fh.stat()).size;
       if (size < this.offset) {
         this.events.truncations++;
         this.offset = 0;
@@ -126,7 +126,6 @@ export class AccessLogFollower {
       const { bytesRead } = await fh.read(chunk, carry.length, chunk.length - carry.length, this.offset);
       if (bytesRead === 0) break;
       this.offset += bytesRead;
-      this.events.bytesRead += bytesRead;
       const end = carry.length + bytesRead;
       const lastNewline = chunk.lastIndexOf(10, end - 1);
       if (lastNewline === -1) {

@@ -17,6 +17,8 @@ const LATENCY_SUM = 13; // µs, lo, hi
 const UNTIMED = 15;
 const HIST = 18;
 export const COUNTER_CELLS = HIST + BUCKET_COUNT;
+/** Latencies at or above this many ms land in the last bucket. */
+const MAX_MS = MAX_MICROS / 1000;
 
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx';
 export const STATUS_CLASSES: readonly StatusClass[] = ['1xx', '2xx', '3xx', '4xx', '5xx'];
@@ -80,7 +82,7 @@ export class RequestCounters {
 
   /** The hot path: one completed request. */
   record(durationMs: number, status: number): void {
-    const micros = durationMs >= MAX_MICROS / 1000 ? MAX_MICROS : durationMs > 0 ? Math.round(durationMs * 1000) : 0;
+    const micros = durationMs >= MAX_MS ? MAX_MICROS : durationMs > 0 ? Math.round(durationMs * 1000) : 0;
     const cls = (status / 100) | 0;
     const cells = this.cells;
     add64(cells, TOTAL, 1);

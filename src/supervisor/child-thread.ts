@@ -35,7 +35,6 @@ export interface ChildThreadEvents {
 
 export class ChildThread extends EventEmitter<ChildThreadEvents> {
   readonly threadId: number;
-  readonly spawnedAt = Date.now();
   private readonly worker: Worker;
   private readonly heartbeat = createHeartbeatCell();
   private watchdog: NodeJS.Timeout | null = null;

@@ -122,14 +122,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.state = 'stopped';
   }
 
-  get isRunning(): boolean {
-    return this.state === 'running';
-  }
-
-  get gaveUp(): boolean {
-    return this.state === 'gave-up';
-  }
-
   has(id: string): boolean {
     return this.entries.some((e) => e.spec.id === id);
   }

@@ -74,26 +74,30 @@ export class MetricsRegistry {
   }
 
   private setGauge(f: Family): void {
-    let g = this.gauges.get(f.name);
-    if (!g) {
-      g = new Gauge({ name: f.name, help: f.help, labelNames: f.labelNames, registers: [this.registry] });
-      this.gauges.set(f.name, g);
-    }
-    g.reset();
-    // reset() leaves an unlabelled gauge at 0; a section with no sample yet must have no value.
-    if (f.labelNames.length === 0) g.remove();
+    const g = this.metric(this.gauges, f, Gauge);
     for (const s of f.samples) g.set(s.labels, s.value);
   }
 
   private setCounter(f: Family): void {
-    let c = this.counters.get(f.name);
-    if (!c) {
-      c = new Counter({ name: f.name, help: f.help, labelNames: f.labelNames, registers: [this.registry] });
-      this.counters.set(f.name, c);
-    }
-    c.reset();
-    if (f.labelNames.length === 0) c.remove();
+    const c = this.metric(this.counters, f, Counter);
     for (const s of f.samples) c.inc(s.labels, s.value);
+  }
+
+  /** The family's metric, created once, emptied for this scrape's values. */
+  private metric<M extends Gauge | Counter>(
+    cache: Map<string, M>,
+    f: Family,
+    Type: new (config: { name: string; help: string; labelNames: readonly string[]; registers: Registry[] }) => M,
+  ): M {
+    let m = cache.get(f.name);
+    if (!m) {
+      m = new Type({ name: f.name, help: f.help, labelNames: f.labelNames, registers: [this.registry] });
+      cache.set(f.name, m);
+    }
+    m.reset();
+    // reset() leaves an unlabelled metric at 0; a section with no sample yet must have no value.
+    if (f.labelNames.length === 0) m.remove();
+    return m;
   }
 
   clear(): void {
