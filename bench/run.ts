@@ -71,6 +71,8 @@ const machine = {
 const result = { date: new Date().toISOString(), quick, seconds: Math.round((Date.now() - started) / 1000), machine, rows, failures };
 writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
 process.stdout.write(`\n${markdownTable(rows)}\n\n`);
-process.stdout.write(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; ${result.seconds} s; written to ${out}\n`);
+process.stdout.write(
+  `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; ${result.seconds} s; written to ${out}\n`,
+);
 for (const f of failures) process.stderr.write(`FAILED ${f}\n`);
 process.exitCode = failures.length > 0 ? 1 : 0;

@@ -55,7 +55,8 @@ export interface FanoutResult extends FanoutRun {
 type ServerMsg =
   | { type: 'listening'; url: string; idleRssMb: number }
   | { type: 'measured'; fromSeq: number; toSeq: number; rssPeakMb: number; dropped: number };
-type ClientsMsg = { type: 'ready' } | { type: 'report'; deliveries: number; missed: number; delays: number[] } | { type: 'error'; message: string };
+type ClientsMsg =
+  { type: 'ready' } | { type: 'report'; deliveries: number; missed: number; delays: number[] } | { type: 'error'; message: string };
 
 const SELF = fileURLToPath(import.meta.url);
 const MB = 1024 * 1024;
@@ -107,7 +108,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** One run: a fresh server, `clients` clients, a window ended by `seconds` or by `snapshots` pushed. */
-async function measure(clients: number, intervalMs: number, until: { seconds: number } | { snapshots: number; maxSeconds: number }): Promise<FanoutRun> {
+async function measure(
+  clients: number,
+  intervalMs: number,
+  until: { seconds: number } | { snapshots: number; maxSeconds: number },
+): Promise<FanoutRun> {
   const server = fork(SELF, ['--role', 'server', '--clients', String(clients), '--interval', String(intervalMs)], { stdio: 'inherit' });
   let clientsChild: ChildProcess | null = null;
   try {
@@ -149,7 +154,9 @@ export async function wsFanout(options: FanoutOptions = {}): Promise<FanoutResul
   const needed = clients + 256;
   const limit = openFileLimit();
   if (limit < needed) {
-    throw new Error(`ws-fanout: ${clients} clients need about ${needed} open files per process but \`ulimit -n\` is ${limit}; raise it (ulimit -n ${needed}) or pass fewer --clients`);
+    throw new Error(
+      `ws-fanout: ${clients} clients need about ${needed} open files per process but \`ulimit -n\` is ${limit}; raise it (ulimit -n ${needed}) or pass fewer --clients`,
+    );
   }
   const fanout = await measure(clients, intervalMs, { seconds });
   const single = await measure(1, intervalMs, { snapshots: fanout.snapshots, maxSeconds: seconds * 3 });
@@ -172,7 +179,10 @@ async function serverRole(clients: number, intervalMs: number): Promise<void> {
 
   process.on('message', (m: { type: string; seconds?: number; snapshots?: number; maxSeconds?: number }) => {
     if (m.type === 'stop') {
-      void web.close().then(() => dash.stop()).then(() => process.exit(0));
+      void web
+        .close()
+        .then(() => dash.stop())
+        .then(() => process.exit(0));
       return;
     }
     if (m.type !== 'measure') return;
@@ -189,7 +199,13 @@ async function serverRole(clients: number, intervalMs: number): Promise<void> {
       clearInterval(timer);
       const s = web.stats();
       const toSeq = m.snapshots !== undefined ? Math.min(s.snapshotsPublished, fromSeq + m.snapshots - 1) : s.snapshotsPublished;
-      process.send!({ type: 'measured', fromSeq, toSeq, rssPeakMb: peak / MB, dropped: s.framesDropped - droppedBefore } satisfies ServerMsg);
+      process.send!({
+        type: 'measured',
+        fromSeq,
+        toSeq,
+        rssPeakMb: peak / MB,
+        dropped: s.framesDropped - droppedBefore,
+      } satisfies ServerMsg);
     }, 50);
   });
 }
@@ -257,7 +273,12 @@ async function clientsRole(url: string, count: number): Promise<void> {
       }
       const all: number[] = [];
       for (let seq = from; seq <= to; seq++) all.push(...(delays.get(seq) ?? []));
-      process.send!({ type: 'report', deliveries: all.length, missed: (to - from + 1) * greeted - all.length, delays: all } satisfies ClientsMsg);
+      process.send!({
+        type: 'report',
+        deliveries: all.length,
+        missed: (to - from + 1) * greeted - all.length,
+        delays: all,
+      } satisfies ClientsMsg);
     };
     finish();
   });

@@ -6,7 +6,7 @@
  *
  * Run: npm run demo   (or: npm run build && node dist/examples/crash-demo.js)
  */
-import { startDashboard, type DashboardSnapshot, type FaultKind } from '../src/index.js';
+import { startDashboard, type FaultKind } from '../src/index.js';
 import { DashboardWatch, freshSampleAt, healthy } from '../src/cli/dashboard-watch.js';
 import { formatTable } from '../src/cli/text-table.js';
 import { snapshotLines } from '../src/cli/text-lines.js';
@@ -29,7 +29,16 @@ const dash = await startDashboard({
 const watch = new DashboardWatch(dash);
 
 async function crashOnce(target: string, fault: FaultKind): Promise<CrashObservation> {
-  const o: CrashObservation = { target, fault, crashAt: Date.now(), oldThreadId: null, exit: null, newThreadId: null, firstSampleAt: null, error: null };
+  const o: CrashObservation = {
+    target,
+    fault,
+    crashAt: Date.now(),
+    oldThreadId: null,
+    exit: null,
+    newThreadId: null,
+    firstSampleAt: null,
+    error: null,
+  };
   try {
     watch.snapshot = healthy(watch.snapshot) ?? healthy(await dash.getDashboard());
     await watch.waitFor('every thread running and sampled', () => healthy(watch.snapshot), STEP_TIMEOUT_MS);

@@ -64,7 +64,10 @@ export const REPLY_GRACE_MS = 100;
 async function lateReply<T>(op: Promise<T>): Promise<{ value: T } | null> {
   let timer: NodeJS.Timeout | undefined;
   const none = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REPLY_GRACE_MS)));
-  const got = op.then((value) => ({ value }), () => null);
+  const got = op.then(
+    (value) => ({ value }),
+    () => null,
+  );
   try {
     return await Promise.race([got, none]);
   } finally {

@@ -11,13 +11,7 @@ import type * as Comlink from 'comlink';
 import { CoordinatorLink, raceCall, REPLY_GRACE_MS } from './coordinator-link.js';
 import type { CollectReport } from './coordinator/collect-round.js';
 import { isCoordinatorMessage, type CoordinatorApi, type CoordinatorData } from './coordinator/messages.js';
-import {
-  CallTimeoutError,
-  DashboardFailedError,
-  DashboardStoppedError,
-  ThreadboardError,
-  UnknownTargetError,
-} from './errors.js';
+import { CallTimeoutError, DashboardFailedError, DashboardStoppedError, ThreadboardError, UnknownTargetError } from './errors.js';
 import type { CrashReport, DashboardEvents } from './events.js';
 import { resolveMainThreadOptions, resolveOptions, type EngineOptions, type MainThreadOptions, type ResolvedOptions } from './options.js';
 import { AccessLogSource } from './requests/access-log-source.js';
@@ -191,7 +185,9 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     const c = this.root.children()[0]!;
     const coordinatorUp = c.status === 'running';
     const workers: WorkerInfo[] = (snap?.workers ?? []).map((w) =>
-      coordinatorUp ? w : { ...w, status: c.status === 'failed' ? 'failed' : c.status === 'stopped' ? 'stopped' : 'restarting', threadId: null },
+      coordinatorUp
+        ? w
+        : { ...w, status: c.status === 'failed' ? 'failed' : c.status === 'stopped' ? 'stopped' : 'restarting', threadId: null },
     );
     return {
       cpu: snap?.cpu ?? null,
@@ -218,10 +214,13 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     if (this.state === 'failed') return Promise.reject(new DashboardFailedError(call, this.failure ?? 'unknown'));
     if (this.link && !this.link.isDead) return Promise.resolve(this.link);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new CallTimeoutError(call, this.options.callTimeoutMs));
-      }, Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          this.waiters.delete(waiter);
+          reject(new CallTimeoutError(call, this.options.callTimeoutMs));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       const waiter: Waiter = {
         call,
         resolve: (link) => {
@@ -303,16 +302,24 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   async crash(target: string, how: FaultKind): Promise<CrashReport> {
     const names = [COORDINATOR, ...this.options.workers.map((w) => w.name)];
     if (!names.includes(target)) {
-      throw new UnknownTargetError(`threadboard: crash() target must be one of ${names.map((n) => `'${n}'`).join(', ')}; got '${String(target)}'`);
+      throw new UnknownTargetError(
+        `threadboard: crash() target must be one of ${names.map((n) => `'${n}'`).join(', ')}; got '${String(target)}'`,
+      );
     }
     if (!FAULT_KINDS.includes(how)) {
-      throw new UnknownTargetError(`threadboard: crash() fault must be one of ${FAULT_KINDS.map((f) => `'${f}'`).join(', ')}; got '${String(how)}'`);
+      throw new UnknownTargetError(
+        `threadboard: crash() fault must be one of ${FAULT_KINDS.map((f) => `'${f}'`).join(', ')}; got '${String(how)}'`,
+      );
     }
     const at = new Date().toISOString();
     if (target === COORDINATOR) {
       await this.waitForCoordinator('crash', Date.now() + this.options.callTimeoutMs);
       const thread = this.root.thread(COORDINATOR);
-      if (!thread) throw new ThreadboardError('ERR_THREADBOARD_NOT_RUNNING', 'threadboard: the coordinator is not running; try again once it has restarted');
+      if (!thread)
+        throw new ThreadboardError(
+          'ERR_THREADBOARD_NOT_RUNNING',
+          'threadboard: the coordinator is not running; try again once it has restarted',
+        );
       if (how === 'kill') this.root.kill(COORDINATOR);
       else thread.send({ tb: 'crash', how });
       return { target, how, threadId: thread.threadId, at };
@@ -331,10 +338,16 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   recordRequest(record: RequestRecord): void {
     const { durationMs, status } = record ?? ({} as RequestRecord);
     if (typeof durationMs !== 'number' || !(durationMs >= 0) || !Number.isFinite(durationMs)) {
-      throw new ThreadboardError('ERR_THREADBOARD_ARGUMENT', `threadboard: recordRequest() needs durationMs as a finite number >= 0; got ${String(durationMs)}`);
+      throw new ThreadboardError(
+        'ERR_THREADBOARD_ARGUMENT',
+        `threadboard: recordRequest() needs durationMs as a finite number >= 0; got ${String(durationMs)}`,
+      );
     }
     if (!Number.isInteger(status) || status < 100 || status > 599) {
-      throw new ThreadboardError('ERR_THREADBOARD_ARGUMENT', `threadboard: recordRequest() needs status as an HTTP status code 100..599; got ${String(status)}`);
+      throw new ThreadboardError(
+        'ERR_THREADBOARD_ARGUMENT',
+        `threadboard: recordRequest() needs status as an HTTP status code 100..599; got ${String(status)}`,
+      );
     }
     this.counters.record(durationMs, status);
   }

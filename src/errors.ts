@@ -43,8 +43,7 @@ export class DashboardFailedError extends ThreadboardError {
   constructor(call: string, why: string) {
     super(
       'ERR_THREADBOARD_FAILED',
-      `threadboard: ${call}() cannot run because the dashboard has failed: ${why}. ` +
-        `Stop it and start a new one with startDashboard()`,
+      `threadboard: ${call}() cannot run because the dashboard has failed: ${why}. ` + `Stop it and start a new one with startDashboard()`,
     );
   }
 }

@@ -113,14 +113,20 @@ const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const LIMIT_KEYS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 // 'web' is validated by the composition root (src/start.ts): the core imports no front end.
 const KNOWN_KEYS: readonly string[] = [
-  'web', 'httpProbe', 'accessLog', 'intervalMs', 'builtins', 'workers', 'supervision', 'hangTimeoutMs', 'startTimeoutMs',
-  'callTimeoutMs', 'collectTimeoutMs', 'workerResourceLimits', 'coordinatorResourceLimits',
+  'web',
+  'httpProbe',
+  'accessLog',
+  'intervalMs',
+  'builtins',
+  'workers',
+  'supervision',
+  'hangTimeoutMs',
+  'startTimeoutMs',
+  'callTimeoutMs',
+  'collectTimeoutMs',
+  'workerResourceLimits',
+  'coordinatorResourceLimits',
 ];
-
-
-
-
-
 
 function resourceLimits(name: string, value: unknown, fallback: ResourceLimits): ResourceLimits {
   if (value === undefined) return fallback;
@@ -161,13 +167,18 @@ function customWorker(
   defaults: { hangTimeoutMs: number; limits: ResourceLimits },
 ): MetricWorkerConfig {
   const at = `workers[${index}]`;
-  if (!isPlainObject(value)) throw new OptionsError(at, `must be an object { name, file, restart?, data?, resourceLimits?, hangTimeoutMs? }`);
+  if (!isPlainObject(value))
+    throw new OptionsError(at, `must be an object { name, file, restart?, data?, resourceLimits?, hangTimeoutMs? }`);
   noUnknownKeys(at, value, ['name', 'file', 'restart', 'data', 'resourceLimits', 'hangTimeoutMs']);
   const name = value.name;
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
-    throw new OptionsError(`${at}.name`, `must start with a letter and hold only letters, digits, '-' or '_' (at most 64); got ${describe(name)}`);
+    throw new OptionsError(
+      `${at}.name`,
+      `must start with a letter and hold only letters, digits, '-' or '_' (at most 64); got ${describe(name)}`,
+    );
   }
-  if (RESERVED_NAMES.has(name)) throw new OptionsError(`${at}.name`, `'${name}' is reserved for threadboard's own threads; choose another name`);
+  if (RESERVED_NAMES.has(name))
+    throw new OptionsError(`${at}.name`, `'${name}' is reserved for threadboard's own threads; choose another name`);
   if (seen.has(name)) throw new OptionsError(`${at}.name`, `'${name}' is used by two workers; names must be unique`);
   seen.add(name);
   if (value.data !== undefined) {
@@ -206,7 +217,8 @@ function accessLog(value: unknown): MainThreadOptions['accessLog'] {
   const o = typeof value === 'string' ? { path: value } : value;
   if (!isPlainObject(o)) throw new OptionsError('accessLog', 'must be a file path or { path, from?, pollMs? }');
   noUnknownKeys('accessLog', o, ['path', 'from', 'pollMs']);
-  if (typeof o.path !== 'string' || o.path.length === 0) throw new OptionsError('accessLog.path', `must be the path of a log file; got ${describe(o.path)}`);
+  if (typeof o.path !== 'string' || o.path.length === 0)
+    throw new OptionsError('accessLog.path', `must be the path of a log file; got ${describe(o.path)}`);
   const from = oneOf('accessLog.from', o.from, ['start', 'end'] as const, 'end');
   const pollMs = integer('accessLog.pollMs', o.pollMs, 250, 10, 60_000);
   // A log that does not exist yet is fine (it will be followed once created); a directory is not.
@@ -216,7 +228,7 @@ function accessLog(value: unknown): MainThreadOptions['accessLog'] {
 }
 
 export function resolveMainThreadOptions(input: unknown): MainThreadOptions {
-  const o = (isPlainObject(input) ? input : {}) as Record<string, unknown>;
+  const o = isPlainObject(input) ? input : {};
   return { httpProbe: httpProbe(o.httpProbe), accessLog: accessLog(o.accessLog) };
 }
 
@@ -224,7 +236,7 @@ export function resolveOptions(input: unknown, builtinFile: (name: BuiltinWorker
   if (input === undefined || input === null) input = {};
   if (!isPlainObject(input)) throw new OptionsError('options', `must be an object; got ${describe(input)}`);
   noUnknownKeys('', input, KNOWN_KEYS);
-  const o = input as Record<string, unknown>;
+  const o = input;
 
   const intervalMs = integer('intervalMs', o.intervalMs, 1000, 50, 3_600_000);
   const hangTimeoutMs = integer('hangTimeoutMs', o.hangTimeoutMs, 3000, 50, 600_000);
@@ -252,7 +264,8 @@ export function resolveOptions(input: unknown, builtinFile: (name: BuiltinWorker
 
   let builtins: BuiltinWorkerName[] = [...BUILTIN_WORKERS];
   if (o.builtins !== undefined) {
-    if (!Array.isArray(o.builtins)) throw new OptionsError('builtins', `must be an array of ${BUILTIN_WORKERS.map((b) => `'${b}'`).join(', ')}`);
+    if (!Array.isArray(o.builtins))
+      throw new OptionsError('builtins', `must be an array of ${BUILTIN_WORKERS.map((b) => `'${b}'`).join(', ')}`);
     builtins = o.builtins.map((b, i) => oneOf(`builtins[${i}]`, b, BUILTIN_WORKERS, 'cpu'));
     if (new Set(builtins).size !== builtins.length) throw new OptionsError('builtins', 'lists a worker twice');
   }

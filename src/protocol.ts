@@ -27,10 +27,7 @@ export interface SampleEnvelope {
 export type FaultKind = 'throw' | 'exit' | 'hang' | 'oom' | 'kill';
 export const FAULT_KINDS: readonly FaultKind[] = ['throw', 'exit', 'hang', 'oom', 'kill'];
 
-export type ControlToChild =
-  | { tb: 'collect'; id: number }
-  | { tb: 'crash'; how: Exclude<FaultKind, 'kill'> }
-  | { tb: 'stop' };
+export type ControlToChild = { tb: 'collect'; id: number } | { tb: 'crash'; how: Exclude<FaultKind, 'kill'> } | { tb: 'stop' };
 
 export type ControlToParent =
   | { tb: 'ready' }

@@ -27,7 +27,9 @@ class LogWriter {
       this.byClass[Math.floor(status / 100) - 1]!++;
       // Every third line has no request-time field (plain combined format).
       const time = this.i % 3 === 0 ? '' : ` ${(0.001 + (this.i % 50) / 1000).toFixed(3)}`;
-      out.push(`10.0.0.${this.i % 250} - - [21/Nov/2026:15:00:00 +0000] "GET /item/${this.i}?q=\\"x\\" HTTP/1.1" ${status} ${100 + this.i} "-" "curl/8.5"${time}`);
+      out.push(
+        `10.0.0.${this.i % 250} - - [21/Nov/2026:15:00:00 +0000] "GET /item/${this.i}?q=\\"x\\" HTTP/1.1" ${status} ${100 + this.i} "-" "curl/8.5"${time}`,
+      );
     }
     return out.join('\n') + '\n';
   }
@@ -99,7 +101,8 @@ describe('following an access log', () => {
       await dash.collect();
       const lines: string[] = [];
       // 90 lines at 10 ms, 10 lines at 250 ms (nginx seconds), and 100 at 10 ms as Apache %D microseconds.
-      for (let i = 0; i < 100; i++) lines.push(`1.1.1.1 - - [21/Nov/2026:15:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "x" ${i < 90 ? '0.010' : '0.250'}`);
+      for (let i = 0; i < 100; i++)
+        lines.push(`1.1.1.1 - - [21/Nov/2026:15:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "x" ${i < 90 ? '0.010' : '0.250'}`);
       for (let i = 0; i < 100; i++) lines.push(`1.1.1.1 - - [21/Nov/2026:15:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "x" 10000`);
       appendFileSync(file, lines.join('\n') + '\n');
       await dash.collect();

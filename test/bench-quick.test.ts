@@ -8,8 +8,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '..');
 
-interface Figure { median: number; worst: number }
-interface Row { name: string; threadboard: Figure; reference: Figure | null; ratio: number | null }
+interface Figure {
+  median: number;
+  worst: number;
+}
+interface Row {
+  name: string;
+  threadboard: Figure;
+  reference: Figure | null;
+  ratio: number | null;
+}
 
 describe('the benchmark suite, --quick', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'threadboard-bench-'));
@@ -23,10 +31,22 @@ describe('the benchmark suite, --quick', () => {
     expect(result.failures).toEqual([]);
     const names = result.rows.map((r) => r.name);
     for (const expected of [
-      'worker recovery', 'coordinator recovery', 'hang detection', 'getDashboard() p99', 'HTTP probe vs none',
-      'HTTP probe vs prom-client', 'HTTP probe: cost per request', 'footprint', 'CPU cost: engine', 'CPU cost: with terminal UI', 'scale: RSS per worker',
-      'scale: collect() latency', 'access-log parsing', 'WebSocket fan-out',
-    ]) expect(names).toContain(expected);
+      'worker recovery',
+      'coordinator recovery',
+      'hang detection',
+      'getDashboard() p99',
+      'HTTP probe vs none',
+      'HTTP probe vs prom-client',
+      'HTTP probe: cost per request',
+      'footprint',
+      'CPU cost: engine',
+      'CPU cost: with terminal UI',
+      'scale: RSS per worker',
+      'scale: collect() latency',
+      'access-log parsing',
+      'WebSocket fan-out',
+    ])
+      expect(names).toContain(expected);
     for (const row of result.rows) {
       expect(Number.isFinite(row.threadboard.median), row.name).toBe(true);
       if (row.reference) expect(Number.isFinite(row.reference.median), row.name).toBe(true);

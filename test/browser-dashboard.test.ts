@@ -72,7 +72,9 @@ describe('browser: the live page in headless Chromium', () => {
     expect(first.cpu).toMatch(/^\d+(\.\d)?%$/);
     expect(first.updated).toMatch(/^last sample \d\d:\d\d:\d\d\.\d{3} · collections \d+$/);
     await page.waitForFunction(
-      (before) => document.querySelector('#updated')?.textContent !== before.updated && document.querySelector('#requests-sub')?.textContent !== before.requests,
+      (before) =>
+        document.querySelector('#updated')?.textContent !== before.updated &&
+        document.querySelector('#requests-sub')?.textContent !== before.requests,
       first,
     );
     const second = await read();
@@ -111,7 +113,9 @@ describe('browser: the live page in headless Chromium', () => {
     await page.locator('#events li', { hasText: 'coordinator restarted (#1)' }).waitFor();
     // Its workers are new threads and run again.
     await page.waitForFunction(() =>
-      ['cpu', 'memory', 'requests'].every((n) => document.querySelector(`#workers tr[data-name="${n}"] td.status`)?.textContent === 'running'),
+      ['cpu', 'memory', 'requests'].every(
+        (n) => document.querySelector(`#workers tr[data-name="${n}"] td.status`)?.textContent === 'running',
+      ),
     );
     // A few more rounds, so the screenshot shows the charts drawn.
     await page.waitForFunction(() => (document.querySelector('#cpu-chart polyline')?.getAttribute('points') ?? '').split(' ').length >= 8);

@@ -105,13 +105,19 @@ describe('small parsers', () => {
 
   it('dashboardOptionsFor: interval, hang timeout, probe on, access log when given', () => {
     const o = parseCliArgs(['-i', '200', '--hang-timeout', '900', '-l', 'x.log', '--access-log-from', 'start']);
-    expect(dashboardOptionsFor(o)).toEqual({ intervalMs: 200, hangTimeoutMs: 900, httpProbe: true, accessLog: { path: 'x.log', from: 'start' } });
+    expect(dashboardOptionsFor(o)).toEqual({
+      intervalMs: 200,
+      hangTimeoutMs: 900,
+      httpProbe: true,
+      accessLog: { path: 'x.log', from: 'start' },
+    });
     expect(dashboardOptionsFor(parseCliArgs([]))).not.toHaveProperty('accessLog');
   });
 });
 
 describe('the CLI process on bad flags', () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/run.js', ...args], { cwd: repo, encoding: 'utf8', timeout: 15_000 });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['dist/run.js', ...args], { cwd: repo, encoding: 'utf8', timeout: 15_000 });
 
   it.each([
     [['--bogus'], /unknown flag '--bogus'/],

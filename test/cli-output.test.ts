@@ -1,13 +1,15 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DashboardSnapshot } from '../dist/src/index.js';
 import { ISO, waitFor } from './helpers.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 
-const CPU = /^CPU (\d+\.\d)%  load: \[(\d+\.\d\d), (\d+\.\d\d), (\d+\.\d\d)\]  cores: (\d+)$/;
-const MEM = /^MEM \[([#-]{20})\] (\d+\.\d)%  (\d+)\/(\d+) MB$/;
-const REQ = /^REQ (\d+\.\d) rps  p50: (\d+\.\d\d)ms  p99: (\d+\.\d\d)ms  avg: (\d+\.\d\d)ms  errors: (\d+\.\d\d)%  conns: (\d+)  total: (\d+)$/;
+const CPU = /^CPU (\d+\.\d)% {2}load: \[(\d+\.\d\d), (\d+\.\d\d), (\d+\.\d\d)\] {2}cores: (\d+)$/;
+const MEM = /^MEM \[([#-]{20})\] (\d+\.\d)% {2}(\d+)\/(\d+) MB$/;
+const REQ =
+  /^REQ (\d+\.\d) rps {2}p50: (\d+\.\d\d)ms {2}p99: (\d+\.\d\d)ms {2}avg: (\d+\.\d\d)ms {2}errors: (\d+\.\d\d)% {2}conns: (\d+) {2}total: (\d+)$/;
 const UPDATED = /^updated: (\S+)$/;
 
 interface Block {
@@ -45,14 +47,21 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-function start(...args: string[]): { child: ChildProcessWithoutNullStreams; out: () => string; err: () => string; exit: Promise<{ code: number | null; signal: string | null }> } {
+function start(...args: string[]): {
+  child: ChildProcessWithoutNullStreams;
+  out: () => string;
+  err: () => string;
+  exit: Promise<{ code: number | null; signal: string | null }>;
+} {
   const child = spawn(process.execPath, ['dist/run.js', ...args], { cwd: repo, stdio: 'pipe' });
   children.push(child);
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, out: () => out, err: () => err, exit };
 }
 
@@ -74,6 +83,7 @@ describe('non-terminal output', () => {
     // Fresh samples every interval: the timestamps move forward.
     const times = parsed.map((b) => Date.parse(b.updated));
     expect(times.at(-1)!).toBeGreaterThan(times[0]!);
+    // eslint-disable-next-line no-control-regex -- the escape is what is being looked for
     expect(p.out()).not.toMatch(/\x1b\[/); // no terminal escapes when piped
     p.child.kill('SIGTERM');
     expect(await p.exit).toEqual({ code: 0, signal: null });
@@ -114,28 +124,33 @@ describe('--json', () => {
     const r = spawnSync(process.execPath, ['dist/run.js', '--json'], { cwd: repo, encoding: 'utf8', timeout: 20_000 });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
-    const s = JSON.parse(r.stdout);
+    const s = JSON.parse(r.stdout) as DashboardSnapshot;
     expect(Object.keys(s).sort()).toEqual(
       ['accessLog', 'channel', 'collectionCount', 'coordinator', 'cpu', 'custom', 'lastUpdated', 'memory', 'requests', 'workers'].sort(),
     );
     expect(s.cpu).toMatchObject({ usage: expect.any(Number), cores: expect.any(Number) });
-    expect(s.cpu.loadAvg).toHaveLength(3);
-    expect(s.cpu.perCore).toHaveLength(s.cpu.cores);
-    expect(s.memory.freeMb).toBe(s.memory.totalMb - s.memory.usedMb);
+    expect(s.cpu!.loadAvg).toHaveLength(3);
+    expect(s.cpu!.perCore).toHaveLength(s.cpu!.cores);
+    expect(s.memory!.freeMb).toBe(s.memory!.totalMb - s.memory!.usedMb);
     expect(s.requests).toMatchObject({ rps: 0, total: 0, activeConnections: 0 });
     expect(s.collectionCount).toBe(1);
     expect(s.lastUpdated).toMatch(ISO);
     expect(s.accessLog).toBeNull();
     expect(s.coordinator).toMatchObject({ status: 'running', restarts: 0, threadId: expect.any(Number) });
     expect(s.workers.map((w: { name: string }) => w.name)).toEqual(['cpu', 'memory', 'requests']);
-    for (const w of s.workers) expect(w).toMatchObject({ status: 'running', restarts: 0, lastExit: null, lastSampleAt: expect.stringMatching(ISO) });
+    for (const w of s.workers)
+      expect(w).toMatchObject({ status: 'running', restarts: 0, lastExit: null, lastSampleAt: expect.stringMatching(ISO) });
   });
 
   it('with --demo-traffic the requests section has the demo requests in it', () => {
-    const r = spawnSync(process.execPath, ['dist/run.js', '--json', '--demo-traffic', '--interval', '500'], { cwd: repo, encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, ['dist/run.js', '--json', '--demo-traffic', '--interval', '500'], {
+      cwd: repo,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(r.status).toBe(0);
-    const s = JSON.parse(r.stdout);
-    expect(s.requests.total).toBeGreaterThan(0);
-    expect(s.requests.byStatus['2xx']).toBeGreaterThan(0);
+    const s = JSON.parse(r.stdout) as DashboardSnapshot;
+    expect(s.requests!.total).toBeGreaterThan(0);
+    expect(s.requests!.byStatus['2xx']).toBeGreaterThan(0);
   });
 });

@@ -20,19 +20,24 @@ describe('--web', () => {
   it('takes the token from THREADBOARD_WEB_TOKEN, never the command line', () => {
     const cli = parseCliArgs(['--web', '0.0.0.0:7070', '--web-control']);
     expect(dashboardOptionsFor(cli, { THREADBOARD_WEB_TOKEN: 'a'.repeat(24) }).web).toEqual({
-      host: '0.0.0.0', port: 7070, control: true, token: 'a'.repeat(24),
+      host: '0.0.0.0',
+      port: 7070,
+      control: true,
+      token: 'a'.repeat(24),
     });
     expect(dashboardOptionsFor(cli, {}).web).toEqual({ host: '0.0.0.0', port: 7070, control: true });
   });
 
   it('serves the live page from the CLI and says where', async () => {
-    const child = spawn(process.execPath, [RUN, '--web', '127.0.0.1:0', '--plain', '--interval', '200'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [RUN, '--web', '127.0.0.1:0', '--plain', '--interval', '200'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let err = '';
-      child.stderr!.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no URL on stderr: ${err}`)), 15_000);
-        child.stderr!.on('data', (d: string) => {
+        child.stderr.on('data', (d: string) => {
           err += d;
           const m = /live page at (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
           if (m) {
@@ -52,9 +57,12 @@ describe('--web', () => {
   });
 
   it('refuses a public bind without a token, naming the option, exit 1', async () => {
-    const child = spawn(process.execPath, [RUN, '--web', '0.0.0.0:0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, THREADBOARD_WEB_TOKEN: '' } });
+    const child = spawn(process.execPath, [RUN, '--web', '0.0.0.0:0', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, THREADBOARD_WEB_TOKEN: '' },
+    });
     let err = '';
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(1);
     expect(err).toMatch(/`web\.token`/);

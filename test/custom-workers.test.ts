@@ -61,7 +61,11 @@ describe('custom metric workers', () => {
   });
 
   it('transient: a crash is restarted', async () => {
-    const dash = await startDashboard({ ...FAST, builtins: ['memory'], workers: [{ name: 'q', file: fixture('counter-worker.mjs'), restart: 'transient' }] });
+    const dash = await startDashboard({
+      ...FAST,
+      builtins: ['memory'],
+      workers: [{ name: 'q', file: fixture('counter-worker.mjs'), restart: 'transient' }],
+    });
     try {
       await dash.crash('q', 'exit');
       await waitFor('q restarted', async () => (await dash.getDashboard()).workers[1]!.restarts === 1);
@@ -104,10 +108,14 @@ describe('custom metric workers', () => {
 
   it('a worker that fails at load fails startDashboard() with a StartError naming it, and leaves no thread', async () => {
     const threads = threadCount();
-    const err = await startDashboard({ workers: [{ name: 'broken', file: fixture('broken-at-load-worker.mjs') }] }).catch((e: unknown) => e);
+    const err = await startDashboard({ workers: [{ name: 'broken', file: fixture('broken-at-load-worker.mjs') }] }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StartError);
     expect((err as Error).message).toMatch(/broken on purpose/);
-    expect((err as Error).message).toMatch(/^threadboard: the broken thread failed to start \(error: Error: this worker is broken on purpose\); check file:.*broken-at-load-worker\.mjs$/);
+    expect((err as Error).message).toMatch(
+      /^threadboard: the broken thread failed to start \(error: Error: this worker is broken on purpose\); check file:.*broken-at-load-worker\.mjs$/,
+    );
     await waitFor('no thread left', () => threadCount() === threads, 5000);
   });
 });
@@ -122,7 +130,16 @@ describe('bad options fail at startDashboard() with an OptionsError naming the o
     [{ builtins: [] }, 'builtins', /no metric worker/],
     [{ workers: {} }, 'workers', /array/],
     [{ workers: [{ name: 'cpu', file }] }, 'workers[0].name', /reserved/],
-    [{ workers: [{ name: 'a', file }, { name: 'a', file }] }, 'workers[1].name', /unique/],
+    [
+      {
+        workers: [
+          { name: 'a', file },
+          { name: 'a', file },
+        ],
+      },
+      'workers[1].name',
+      /unique/,
+    ],
     [{ workers: [{ name: '9lives', file }] }, 'workers[0].name', /start with a letter/],
     [{ workers: [{ name: 'x', file: 'does/not/exist.js' }] }, 'workers[0].file', /does not exist/],
     [{ workers: [{ name: 'x', file: 'src/thing.ts' }] }, 'workers[0].file', /compile the worker first/],

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXPECTED_REASON, recoveryProblems, resultRow, type CrashObservation } from '../dist/src/cli/recovery-check.js';
 import { formatTable } from '../dist/src/cli/text-table.js';
+import type { DashboardSnapshot } from '../dist/src/index.js';
 import { ISO } from './helpers.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -39,7 +40,7 @@ describe('the crash-recovery demo (examples/crash-demo.ts)', () => {
 
     const head = lines.findIndex((l) => /^TARGET\s+FAULT\s+DETECTED\s+OLD THREAD\s+NEW THREAD\s+RECOVERY\s+CHECK$/.test(l));
     expect(head).toBeGreaterThan(-1);
-    expect(lines[head + 1]).toMatch(/^-+(  -+){6}$/);
+    expect(lines[head + 1]).toMatch(/^-+( {2}-+){6}$/);
     const rows = lines.slice(head + 2, head + 22).map((l) => l.split(/\s{2,}/));
     expect(lines[head + 22]).toBe('');
     const seen = new Set<string>();
@@ -77,12 +78,25 @@ describe('the recovery check the demo applies', () => {
     expect(recoveryProblems({ ...good, newThreadId: 3 })).toEqual(['same thread id after restart']);
     expect(recoveryProblems({ ...good, newThreadId: null })).toEqual(['no restart']);
     expect(recoveryProblems({ ...good, firstSampleAt: 900 })).toEqual(['sample older than the crash']);
-    expect(recoveryProblems({ ...good, exit: null, firstSampleAt: null, error: 'timed out' })).toEqual(['timed out', 'no exit event', 'no fresh sample']);
+    expect(recoveryProblems({ ...good, exit: null, firstSampleAt: null, error: 'timed out' })).toEqual([
+      'timed out',
+      'no exit event',
+      'no fresh sample',
+    ]);
     expect(resultRow({ ...good, newThreadId: null }).at(-1)).toBe('FAIL: no restart');
   });
 
   it('formats aligned tables: right-aligned numbers, no trailing spaces', () => {
-    expect(formatTable(['A', 'NUM'], [['x', '5'], ['long', '123']], ['left', 'right'])).toEqual(['A     NUM', '----  ---', 'x       5', 'long  123']);
+    expect(
+      formatTable(
+        ['A', 'NUM'],
+        [
+          ['x', '5'],
+          ['long', '123'],
+        ],
+        ['left', 'right'],
+      ),
+    ).toEqual(['A     NUM', '----  ---', 'x       5', 'long  123']);
   });
 });
 
@@ -90,8 +104,8 @@ describe('the getDashboard() example (examples/get-dashboard.ts)', () => {
   it('prints a snapshot as JSON and exits on its own', async () => {
     const r = await run('dist/examples/get-dashboard.js');
     expect(r.code).toBe(0);
-    const s = JSON.parse(r.stdout);
+    const s = JSON.parse(r.stdout) as DashboardSnapshot;
     expect(s.collectionCount).toBe(1);
-    expect(s.requests.total).toBe(2);
+    expect(s.requests!.total).toBe(2);
   });
 });

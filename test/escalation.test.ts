@@ -4,7 +4,10 @@ import { nextEvent, threadCount, waitFor } from './helpers.js';
 
 describe('restart intensity and escalation', () => {
   it('a worker crash storm past the intensity escalates to the coordinator, which restarts with fresh workers', async () => {
-    const dash = await startDashboard({ hangTimeoutMs: 1000, supervision: { maxRestarts: 3, periodMs: 5000, backoff: { initialMs: 10, maxMs: 40 } } });
+    const dash = await startDashboard({
+      hangTimeoutMs: 1000,
+      supervision: { maxRestarts: 3, periodMs: 5000, backoff: { initialMs: 10, maxMs: 40 } },
+    });
     try {
       const before = await dash.getDashboard();
       const coordinatorExit = nextEvent<ExitEvent>(dash, 'exit', (e) => e.target === 'coordinator');
@@ -35,7 +38,10 @@ describe('restart intensity and escalation', () => {
 
   it('a coordinator crash storm past the root intensity fails the dashboard, never the host process', async () => {
     const threadsBefore = threadCount();
-    const dash = await startDashboard({ hangTimeoutMs: 1000, supervision: { maxRestarts: 2, periodMs: 10_000, backoff: { initialMs: 10, maxMs: 40 } } });
+    const dash = await startDashboard({
+      hangTimeoutMs: 1000,
+      supervision: { maxRestarts: 2, periodMs: 10_000, backoff: { initialMs: 10, maxMs: 40 } },
+    });
     const failed = nextEvent<FailedEvent>(dash, 'failed');
     const exits: ExitEvent[] = [];
     dash.on('exit', (e) => e.target === 'coordinator' && exits.push(e));

@@ -26,10 +26,11 @@ async function countingServer(): Promise<CountingServer> {
     server,
     url: `http://127.0.0.1:${port}/`,
     handled: () => handled,
-    close: () => new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -121,8 +122,16 @@ describe('the HTTP probe (diagnostics_channel), driven by autocannon', () => {
     await waitFor('a second of samples', async () => Date.now() - started > 1000 && (await dash.getDashboard()).channel.received >= 5);
     await dash.collect();
     expect((await dash.getDashboard()).requests).toEqual({
-      rps: 0, rps10s: 0, avgLatencyMs: 0, p50LatencyMs: 0, p99LatencyMs: 0, errorRate: 0, clientErrorRate: 0,
-      activeConnections: 0, total: 0, byStatus: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
+      rps: 0,
+      rps10s: 0,
+      avgLatencyMs: 0,
+      p50LatencyMs: 0,
+      p99LatencyMs: 0,
+      errorRate: 0,
+      clientErrorRate: 0,
+      activeConnections: 0,
+      total: 0,
+      byStatus: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
     });
   });
 });

@@ -17,7 +17,11 @@ describe('recordRequest totals', () => {
         }
       };
       const crashes: Array<['requests' | 'coordinator', 'throw' | 'kill' | 'oom' | 'exit']> = [
-        ['requests', 'throw'], ['coordinator', 'kill'], ['requests', 'oom'], ['coordinator', 'exit'], ['requests', 'kill'],
+        ['requests', 'throw'],
+        ['coordinator', 'kill'],
+        ['requests', 'oom'],
+        ['coordinator', 'exit'],
+        ['requests', 'kill'],
       ];
       for (const [target, how] of crashes) {
         burst(2500);

@@ -49,7 +49,11 @@ describe('every call settles', () => {
       const started = Date.now();
       // The call may be answered before the hang begins; keep calling until one hits the hung thread.
       let err: unknown = null;
-      while (!err && Date.now() - started < 2000) err = await dash.workerCount().then(() => null, (e: unknown) => e);
+      while (!err && Date.now() - started < 2000)
+        err = await dash.workerCount().then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(err).toBeInstanceOf(CallTimeoutError);
       expect((err as Error).message).toMatch(/callTimeoutMs/);
       expect(Date.now() - started).toBeLessThan(2500);
@@ -66,7 +70,13 @@ describe('every call settles', () => {
     const started = Date.now();
     while (Date.now() - started < 2000) {
       pending = dash.workerCount();
-      const settledQuickly = await Promise.race([pending.then(() => true, () => true), new Promise((r) => setTimeout(() => r(false), 50))]);
+      const settledQuickly = await Promise.race([
+        pending.then(
+          () => true,
+          () => true,
+        ),
+        new Promise((r) => setTimeout(() => r(false), 50)),
+      ]);
       if (!settledQuickly) break;
     }
     const stopped = dash.stop();

@@ -18,7 +18,10 @@ export function buildTerminfoFixtures(): { root: string; wide: string; legacy: s
   const source = execFileSync('infocmp', ['-x', 'xterm-256color'], { encoding: 'utf8' });
   const withSetulc = source.includes('Setulc=') ? source : `${source.trimEnd()}\n\t${SETULC},\n`;
   const out = { root, wide: path.join(root, 'wide'), legacy: path.join(root, 'legacy') };
-  for (const [dir, pairs] of [[out.wide, '0x10000'], [out.legacy, '0x7fff']] as const) {
+  for (const [dir, pairs] of [
+    [out.wide, '0x10000'],
+    [out.legacy, '0x7fff'],
+  ] as const) {
     mkdirSync(dir);
     const src = path.join(root, `${path.basename(dir)}.src`);
     writeFileSync(src, withSetulc.replace(/pairs#[0-9a-fx]+/i, `pairs#${pairs}`));

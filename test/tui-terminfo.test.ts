@@ -4,7 +4,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EXTENDED_NUMBERS_MAGIC, entrySubpaths, LEGACY_MAGIC, terminfoFormat, TerminfoFormatError, toLegacyTerminfo } from '../dist/src/tui/terminfo.js';
+import {
+  EXTENDED_NUMBERS_MAGIC,
+  entrySubpaths,
+  LEGACY_MAGIC,
+  terminfoFormat,
+  TerminfoFormatError,
+  toLegacyTerminfo,
+} from '../dist/src/tui/terminfo.js';
 import { findEntry, prepareTerminfo } from '../dist/src/tui/terminfo-compat.js';
 import { buildTerminfoFixtures } from './terminfo-fixtures.js';
 
@@ -80,7 +87,9 @@ describe('the terminfo formats', () => {
 describe('prepareTerminfo', () => {
   it('finds entries in the first directory that has one, in either directory layout', () => {
     expect(entrySubpaths('xterm-256color')).toEqual(['x/xterm-256color', '78/xterm-256color']);
-    expect(findEntry('xterm-256color', ['/nonexistent', path.join(fixtures, 'wide'), path.join(fixtures, 'legacy')])).toBe(path.join(fixtures, 'wide/x/xterm-256color'));
+    expect(findEntry('xterm-256color', ['/nonexistent', path.join(fixtures, 'wide'), path.join(fixtures, 'legacy')])).toBe(
+      path.join(fixtures, 'wide/x/xterm-256color'),
+    );
     expect(findEntry('no-such-terminal', [path.join(fixtures, 'wide')])).toBeNull();
   });
 

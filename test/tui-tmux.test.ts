@@ -22,7 +22,11 @@ const EXIT_MARK = 'THREADBOARD-EXITED-';
 const TERMINFO_ERROR = /Setulc|Error on xterm|Terminfo parse error|\bvar v,|stack\.push/;
 
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-S', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('tmux', ['-S', SOCKET, '-f', '/dev/null', ...args], {
+    encoding: 'utf8',
+    timeout: 10_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 const sessions: string[] = [];
@@ -110,7 +114,9 @@ describe('the terminal dashboard under tmux', () => {
 
   it('shows live CPU/MEM/REQ values and the workers table; recovers a crashed coordinator; re-lays on resize; quits cleanly', async () => {
     const seen: string[] = [];
-    const s = startInShell(`main-${process.pid}`, 120, 40, 'TERM=xterm-256color node dist/run.js --demo-traffic', { NCURSES_NO_UTF8_ACS: '1' });
+    const s = startInShell(`main-${process.pid}`, 120, 40, 'TERM=xterm-256color node dist/run.js --demo-traffic', {
+      NCURSES_NO_UTF8_ACS: '1',
+    });
     const snap = (): string => {
       const text = s.capture();
       seen.push(text);
@@ -123,7 +129,8 @@ describe('the terminal dashboard under tmux', () => {
       () => {
         const text = snap();
         const v = read(text);
-        const ok = v.cpuTotal !== null && v.memPercent !== null && v.memUsed !== null && v.rps !== null && v.p50 !== null && (v.reqTotal ?? 0) > 0;
+        const ok =
+          v.cpuTotal !== null && v.memPercent !== null && v.memUsed !== null && v.rps !== null && v.p50 !== null && (v.reqTotal ?? 0) > 0;
         const rows = [v.coordinator, v.cpu, v.memory, v.requests];
         return ok && rows.every((r) => r?.status === 'running' && r.threadId !== null) ? { text, v } : null;
       },
@@ -169,7 +176,12 @@ describe('the terminal dashboard under tmux', () => {
         const text = snap();
         const row = read(text).coordinator;
         const logged = new RegExp(`coordinator restarted: thread ${before.threadId} → (\\d+)`).exec(text);
-        return row && logged && row.status === 'running' && row.threadId === Number(logged[1]) && row.threadId !== before.threadId && row.restarts === before.restarts + 1
+        return row &&
+          logged &&
+          row.status === 'running' &&
+          row.threadId === Number(logged[1]) &&
+          row.threadId !== before.threadId &&
+          row.restarts === before.restarts + 1
           ? { at: Date.now(), text }
           : null;
       },
@@ -181,10 +193,15 @@ describe('the terminal dashboard under tmux', () => {
     expect(recovered.at - crashed).toBeLessThan(1500);
     expect(recovered.text).toMatch(/coordinator recovered: first fresh sample \d+(\.\d+)? ms after it died|coordinator restarted/);
     // Its workers came back with it.
-    await waitFor('workers running again', () => {
-      const v = read(snap());
-      return [v.cpu, v.memory, v.requests].every((r) => r?.status === 'running' && r.threadId !== null);
-    }, 10_000, 100);
+    await waitFor(
+      'workers running again',
+      () => {
+        const v = read(snap());
+        return [v.cpu, v.memory, v.requests].every((r) => r?.status === 'running' && r.threadId !== null);
+      },
+      10_000,
+      100,
+    );
 
     // 4. Select a worker with the arrow keys and kill it.
     const cpuBefore = read(snap()).cpu!;
@@ -196,7 +213,9 @@ describe('the terminal dashboard under tmux', () => {
       () => {
         const text = snap();
         const row = read(text).cpu;
-        return text.includes(`cpu thread ${cpuBefore.threadId} died: killed`) && row?.status === 'running' && row.threadId !== cpuBefore.threadId;
+        return (
+          text.includes(`cpu thread ${cpuBefore.threadId} died: killed`) && row?.status === 'running' && row.threadId !== cpuBefore.threadId
+        );
       },
       10_000,
       50,
@@ -215,7 +234,12 @@ describe('the terminal dashboard under tmux', () => {
         const lines = snap().split('\n');
         const top = lines[1] ?? '';
         const lastPanelRow = lines[48] ?? '';
-        return top.startsWith('┌─ CPU') && top.endsWith('┐') && [...top].length === 160 && /^└─+┘└─+┘$/.test(lastPanelRow) && [...lastPanelRow].length === 160 && /^q quit/.test(lines[49] ?? '')
+        return top.startsWith('┌─ CPU') &&
+          top.endsWith('┐') &&
+          [...top].length === 160 &&
+          /^└─+┘└─+┘$/.test(lastPanelRow) &&
+          [...lastPanelRow].length === 160 &&
+          /^q quit/.test(lines[49] ?? '')
           ? lines
           : null;
       },
@@ -228,10 +252,15 @@ describe('the terminal dashboard under tmux', () => {
 
     // 7. Quit: the terminal is restored, the process gone, the shell back.
     s.keys('q');
-    const after = await waitFor('the shell back after q', () => {
-      const text = snap();
-      return text.includes(`${EXIT_MARK}0`) ? text : null;
-    }, 15_000, 100);
+    const after = await waitFor(
+      'the shell back after q',
+      () => {
+        const text = snap();
+        return text.includes(`${EXIT_MARK}0`) ? text : null;
+      },
+      15_000,
+      100,
+    );
     seen.push(s.captureAll());
     expect(after).not.toContain('┌─ CPU'); // the main screen again, not the dashboard
     await waitFor('bash in the foreground', () => s.currentCommand() === 'bash', 5000, 50);
@@ -242,26 +271,36 @@ describe('the terminal dashboard under tmux', () => {
 
   it.each([
     ['legacy', 'a legacy entry whose Setulc blessed cannot compile'],
-    ['wide', "a 32-bit-number entry blessed cannot parse"],
+    ['wide', 'a 32-bit-number entry blessed cannot parse'],
   ])('TERM=xterm-256color with %s terminfo (%s): no terminfo error on screen, before or after', async (dir) => {
     // TERM in the command itself: tmux sets its own TERM in the pane's environment.
     const s = startInShell(`terminfo-${dir}-${process.pid}`, 100, 30, 'TERM=xterm-256color node dist/run.js', {
       TERMINFO: path.join(terminfo.root, dir),
     });
     const seen: string[] = [];
-    await waitFor('the dashboard up', () => {
-      const text = s.capture();
-      seen.push(text);
-      return read(text).cpuTotal !== null && read(text).coordinator?.status === 'running';
-    }, 20_000, 100);
+    await waitFor(
+      'the dashboard up',
+      () => {
+        const text = s.capture();
+        seen.push(text);
+        return read(text).cpuTotal !== null && read(text).coordinator?.status === 'running';
+      },
+      20_000,
+      100,
+    );
     // Without demo traffic the CLI serves nothing and sends nothing.
     expect(seen.at(-1)).not.toContain('DEMO TRAFFIC');
     s.keys('q');
-    await waitFor('the shell back', () => {
-      const text = s.captureAll();
-      seen.push(text);
-      return text.includes(`${EXIT_MARK}0`);
-    }, 15_000, 100);
+    await waitFor(
+      'the shell back',
+      () => {
+        const text = s.captureAll();
+        seen.push(text);
+        return text.includes(`${EXIT_MARK}0`);
+      },
+      15_000,
+      100,
+    );
     for (const text of seen) expect(text).not.toMatch(TERMINFO_ERROR);
   });
 

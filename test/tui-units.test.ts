@@ -20,8 +20,16 @@ function snapshot(over: Partial<DashboardSnapshot> = {}, at = T0): DashboardSnap
     cpu: { usage: 42.5, cores: 2, loadAvg: [0.5, 0.4, 0.3], perCore: [40, 45] },
     memory: { totalMb: 8000, usedMb: 2000, freeMb: 6000, usagePercent: 25 },
     requests: {
-      rps: 12.3, rps10s: 11.1, avgLatencyMs: 5.2, p50LatencyMs: 3.1, p99LatencyMs: 48.2, errorRate: 2, clientErrorRate: 6,
-      activeConnections: 3, total: 1234, byStatus: { '1xx': 0, '2xx': 1100, '3xx': 0, '4xx': 90, '5xx': 44 },
+      rps: 12.3,
+      rps10s: 11.1,
+      avgLatencyMs: 5.2,
+      p50LatencyMs: 3.1,
+      p99LatencyMs: 48.2,
+      errorRate: 2,
+      clientErrorRate: 6,
+      activeConnections: 3,
+      total: 1234,
+      byStatus: { '1xx': 0, '2xx': 1100, '3xx': 0, '4xx': 90, '5xx': 44 },
     },
     custom: {},
     lastUpdated: iso(at),
@@ -30,7 +38,12 @@ function snapshot(over: Partial<DashboardSnapshot> = {}, at = T0): DashboardSnap
     channel: { received: 10, rejected: 0 },
     coordinator: { status: 'running', restarts: 0, threadId: 1, startedAt: iso(T0 - 60_000), lastExit: null },
     workers: ['cpu', 'memory', 'requests'].map((name, i) => ({
-      name, status: 'running' as const, restarts: 0, threadId: i + 2, lastSampleAt: iso(at), lastExit: null,
+      name,
+      status: 'running' as const,
+      restarts: 0,
+      threadId: i + 2,
+      lastSampleAt: iso(at),
+      lastExit: null,
     })),
     ...over,
   };
@@ -100,7 +113,8 @@ describe('history', () => {
 });
 
 describe('layout', () => {
-  const inside = (r: Rect, cols: number, rows: number): boolean => r.left >= 0 && r.top >= 0 && r.left + r.width <= cols && r.top + r.height <= rows;
+  const inside = (r: Rect, cols: number, rows: number): boolean =>
+    r.left >= 0 && r.top >= 0 && r.left + r.width <= cols && r.top + r.height <= rows;
 
   it.each([
     [80, 24],
@@ -142,7 +156,11 @@ describe('panel text', () => {
     const lines = coreLines(eight, 60, 10);
     for (const l of lines) expect(visibleText(l).length).toBeLessThanOrEqual(60);
     expect(lines.map(visibleText).join(' ')).toMatch(/cpu0 .* 10%.*cpu7 .* 80%/);
-    const capped = coreLines(Array.from({ length: 64 }, () => 50), 40, 3);
+    const capped = coreLines(
+      Array.from({ length: 64 }, () => 50),
+      40,
+      3,
+    );
     expect(capped).toHaveLength(3);
     expect(visibleText(capped[2]!)).toMatch(/^\+\d+ more cores, average 50%$/);
   });
@@ -160,7 +178,10 @@ describe('panel text', () => {
   it('shows CPU, MEM and REQ figures, or that the first sample is awaited', () => {
     const s = snapshot();
     expect(visibleText(cpuLines(s.cpu, 60, 3)[0]!)).toBe('total 42.5%  cores 2  load 0.50 0.40 0.30');
-    expect(memoryLines(s.memory, 40).map(visibleText)).toEqual([` 25.0% ${'█'.repeat(8)}${'░'.repeat(25)}`, 'used 2000 / 8000 MB  free 6000 MB']);
+    expect(memoryLines(s.memory, 40).map(visibleText)).toEqual([
+      ` 25.0% ${'█'.repeat(8)}${'░'.repeat(25)}`,
+      'used 2000 / 8000 MB  free 6000 MB',
+    ]);
     expect(requestLines(s.requests, null, 40).map(visibleText)).toEqual([
       '12.3 rps  10s avg 11.1  total 1234',
       'p50 3.10 ms  p99 48.2 ms  avg 5.20 ms',
@@ -173,9 +194,22 @@ describe('panel text', () => {
 });
 
 describe('workers model and table', () => {
-  const exit = (target: string, threadId: number, at: number): ExitEvent => ({ target, threadId, reason: 'hang', message: 'no heartbeat for 1000 ms', at: iso(at), willRestart: true });
+  const exit = (target: string, threadId: number, at: number): ExitEvent => ({
+    target,
+    threadId,
+    reason: 'hang',
+    message: 'no heartbeat for 1000 ms',
+    at: iso(at),
+    willRestart: true,
+  });
   const restart = (target: string, oldThreadId: number, newThreadId: number, at: number): RestartEvent => ({
-    target, restarts: 1, oldThreadId, newThreadId, delayMs: 0, downtimeMs: 40, at: iso(at),
+    target,
+    restarts: 1,
+    oldThreadId,
+    newThreadId,
+    delayMs: 0,
+    downtimeMs: 40,
+    at: iso(at),
   });
 
   it('rows come from the snapshot: coordinator first, uptimes from when each thread started', () => {
@@ -224,7 +258,14 @@ describe('workers model and table', () => {
 
 describe('event log and recovery', () => {
   it('writes crash and restart lines with reason and recovery time, bounded in length', () => {
-    const e: ExitEvent = { target: 'cpu', threadId: 4, reason: 'oom', message: 'ERR_WORKER_OUT_OF_MEMORY\nstack…', at: iso(T0), willRestart: true };
+    const e: ExitEvent = {
+      target: 'cpu',
+      threadId: 4,
+      reason: 'oom',
+      message: 'ERR_WORKER_OUT_OF_MEMORY\nstack…',
+      at: iso(T0),
+      willRestart: true,
+    };
     expect(visibleText(exitText(e))).toBe('✖ cpu thread 4 died: oom (ERR_WORKER_OUT_OF_MEMORY), restarting');
     const r: RestartEvent = { target: 'cpu', restarts: 2, oldThreadId: 4, newThreadId: 8, delayMs: 100, downtimeMs: 142.5, at: iso(T0) };
     expect(visibleText(restartText(r))).toBe('✔ cpu restarted: thread 4 → 8 in 143 ms, backoff 100 ms (restart #2)');
@@ -254,8 +295,11 @@ describe('keys, footer, header', () => {
     for (const b of KEY_BINDINGS.filter((k) => k.label)) {
       expect(footer).toContain(`${b.label} ${b.help}`);
     }
-    expect(KEY_BINDINGS.flatMap((b) => b.keys)).toEqual(expect.arrayContaining(['q', 'C-c', 'up', 'down', 'k', 't', 'h', 'o', 'e', 'c', 'r']));
-    for (const w of [60, 80, 100, 120]) expect(visibleText(footerText(w)).length).toBeLessThanOrEqual(Math.max(w, visibleText(footerText(0)).length));
+    expect(KEY_BINDINGS.flatMap((b) => b.keys)).toEqual(
+      expect.arrayContaining(['q', 'C-c', 'up', 'down', 'k', 't', 'h', 'o', 'e', 'c', 'r']),
+    );
+    for (const w of [60, 80, 100, 120])
+      expect(visibleText(footerText(w)).length).toBeLessThanOrEqual(Math.max(w, visibleText(footerText(0)).length));
     expect(visibleText(footerText(80)).length).toBeLessThanOrEqual(80);
   });
 
@@ -264,7 +308,9 @@ describe('keys, footer, header', () => {
     expect(visibleText(h)).toHaveLength(100);
     expect(visibleText(h)).toContain(`updated ${clock(T0)}`);
     expect(visibleText(h).endsWith(DEMO_BADGE)).toBe(true);
-    expect(visibleText(headerText({ host: 'box', intervalMs: 250, snapshot: null, demo: false, failed: true }, 80))).toMatch(/every 250 ms · updated never .* FAILED $/);
+    expect(visibleText(headerText({ host: 'box', intervalMs: 250, snapshot: null, demo: false, failed: true }, 80))).toMatch(
+      /every 250 ms · updated never .* FAILED $/,
+    );
   });
 });
 
@@ -282,7 +328,18 @@ describe('dashboard state', () => {
     expect(st.selectedTarget()?.name).toBe('coordinator');
     st.onExit({ target: 'coordinator', threadId: 1, reason: 'error', message: 'boom', at: iso(T0 + 1500), willRestart: true });
     st.onRestart({ target: 'coordinator', restarts: 1, oldThreadId: 1, newThreadId: 9, delayMs: 0, downtimeMs: 50, at: iso(T0 + 1550) });
-    const s = snapshot({ coordinator: { status: 'running', restarts: 1, threadId: 9, startedAt: iso(T0 + 1550), lastExit: { reason: 'error', message: 'boom', at: iso(T0 + 1500) } } }, T0 + 1600);
+    const s = snapshot(
+      {
+        coordinator: {
+          status: 'running',
+          restarts: 1,
+          threadId: 9,
+          startedAt: iso(T0 + 1550),
+          lastExit: { reason: 'error', message: 'boom', at: iso(T0 + 1500) },
+        },
+      },
+      T0 + 1600,
+    );
     st.onSnapshot(s, T0 + 1600);
     const text = st.log.all().map(visibleText).join('\n');
     expect(text).toContain('coordinator thread 1 died: error (boom), restarting');

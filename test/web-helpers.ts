@@ -14,7 +14,12 @@ export interface RawHandshake {
 }
 
 /** Sends a WebSocket handshake by hand and reads the response head. */
-export function rawHandshake(port: number, headers: Record<string, string> = {}, path = '/ws', localAddress?: string): Promise<RawHandshake> {
+export function rawHandshake(
+  port: number,
+  headers: Record<string, string> = {},
+  path = '/ws',
+  localAddress?: string,
+): Promise<RawHandshake> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) });
     let buf = Buffer.alloc(0);
@@ -28,7 +33,11 @@ export function rawHandshake(port: number, headers: Record<string, string> = {},
     };
     socket.once('error', reject);
     socket.on('connect', () => {
-      socket.write(`GET ${path} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+      socket.write(
+        `GET ${path} HTTP/1.1\r\n${Object.entries(all)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\r\n')}\r\n\r\n`,
+      );
     });
     const onData = (chunk: Buffer): void => {
       buf = Buffer.concat([buf, chunk]);
@@ -95,8 +104,10 @@ export function connectClient(url: string, options: WebSocket.ClientOptions = {}
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false, ...options });
     const frames: ServerFrame[] = [];
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.once('close', (code, reason) => r({ code, reason: reason.toString() })));
-    ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as ServerFrame));
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.once('close', (code, reason) => r({ code, reason: reason.toString() })),
+    );
+    ws.on('message', (data) => frames.push(JSON.parse((data as Buffer).toString()) as ServerFrame));
     ws.once('open', () => resolve({ ws, frames, closed }));
     ws.once('unexpected-response', (_req, res) => {
       const err = Object.assign(new Error(`handshake refused with ${res.statusCode}`), { status: res.statusCode, headers: res.headers });
@@ -109,7 +120,10 @@ export function connectClient(url: string, options: WebSocket.ClientOptions = {}
 }
 
 /** The HTTP status a refused handshake got (fails if it was accepted). */
-export async function refusedWith(url: string, options: WebSocket.ClientOptions = {}): Promise<{ status: number; headers: Record<string, unknown> }> {
+export async function refusedWith(
+  url: string,
+  options: WebSocket.ClientOptions = {},
+): Promise<{ status: number; headers: Record<string, unknown> }> {
   try {
     const c = await connectClient(url, options);
     c.ws.terminate();

@@ -32,7 +32,12 @@ function request(url: string, init: { method?: string; headers?: Record<string, 
 /** Same keys and value kinds, recursively (arrays by their first element). */
 function shapeOf(v: unknown): unknown {
   if (Array.isArray(v)) return v.length === 0 ? [] : [shapeOf(v[0])];
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort().map(([k, x]) => [k, shapeOf(x)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .sort()
+        .map(([k, x]) => [k, shapeOf(x)]),
+    );
   return v === null ? 'null' : typeof v;
 }
 
@@ -168,13 +173,17 @@ describe('web: HTTP endpoints', () => {
       expect(none.status, path).toBe(401);
       expect(none.headers['www-authenticate']).toBe('Bearer realm="threadboard"');
       expect(none.body).not.toContain('"workers"');
-      expect((await request(`${locked.url}${path}`, { headers: { Authorization: 'Bearer wrong-token-0123456789' } })).status, path).toBe(401);
+      expect((await request(`${locked.url}${path}`, { headers: { Authorization: 'Bearer wrong-token-0123456789' } })).status, path).toBe(
+        401,
+      );
       expect((await request(`${locked.url}${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status, path).toBe(200);
     }
     expect((await request(`${locked.url}/`)).body).toContain('token required');
     expect((await request(`${locked.url}/metrics?token=${TOKEN}`)).status).toBe(200);
     // A token makes the Host guard unnecessary (a rebinding page cannot know it), e.g. behind a proxy.
-    expect((await request(`${locked.url}/api/dashboard`, { headers: { Host: 'dash.example.com', Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect(
+      (await request(`${locked.url}/api/dashboard`, { headers: { Host: 'dash.example.com', Authorization: `Bearer ${TOKEN}` } })).status,
+    ).toBe(200);
   });
 
   it('moves a token from the address bar into an HttpOnly, SameSite=Strict cookie', async () => {

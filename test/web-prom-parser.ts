@@ -22,7 +22,6 @@ export interface PromFamily {
 }
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const TYPES: readonly PromType[] = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
 const FLOAT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -152,17 +151,20 @@ export function parsePrometheusText(text: string): Map<string, PromFamily> {
     try {
       value = parseValue(vm[1]!);
     } catch (err) {
-      throw new Error(`line ${line}: ${(err as Error).message}`);
+      throw new Error(`line ${line}: ${(err as Error).message}`, { cause: err });
     }
     const f = family(familyOf(name, families), line);
-    const key = `${name}{${Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+    const key = `${name}{${Object.entries(labels)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(',')}}`;
     if (series.has(key)) throw new Error(`line ${line}: series ${key} repeated`);
     series.add(key);
     if (f.type === 'counter' && !(value >= 0)) throw new Error(`line ${line}: counter '${name}' has value ${vm[1]}`);
     if (f.type === 'histogram') {
       if (name === `${f.name}_bucket`) {
         if (!('le' in labels)) throw new Error(`line ${line}: histogram bucket without le`);
-        parseValue(labels.le!);
+        parseValue(labels.le);
       } else if (name !== `${f.name}_sum` && name !== `${f.name}_count`) {
         throw new Error(`line ${line}: '${name}' does not belong to histogram '${f.name}'`);
       } else if ('le' in labels) throw new Error(`line ${line}: le on ${name}`);

@@ -40,7 +40,12 @@ describe('the strict Prometheus text parser', () => {
   it('accepts well-formed text, unescaping labels and help', () => {
     const f = parsePrometheusText(ok);
     expect(f.get('a_total')!.help).toBe('Requests, with a \\ and a \n in its help.');
-    expect(f.get('a_total')!.samples[0]).toEqual({ name: 'a_total', labels: { path: '/x', q: 'a"b\\c\nd' }, value: 3, timestamp: 1700000000000 });
+    expect(f.get('a_total')!.samples[0]).toEqual({
+      name: 'a_total',
+      labels: { path: '/x', q: 'a"b\\c\nd' },
+      value: 3,
+      timestamp: 1700000000000,
+    });
     expect(Number.isNaN(f.get('g')!.samples[0]!.value)).toBe(true);
     expect(f.get('h')!.samples).toHaveLength(5);
   });
@@ -65,12 +70,24 @@ describe('the strict Prometheus text parser', () => {
     ['repeated series', 'g{a="1"} 1\ng{a="1"} 2\n', /repeated/],
     ['negative counter', '# TYPE c_total counter\nc_total -1\n', /counter/],
     ['bucket without le', '# TYPE h histogram\nh_bucket 1\nh_sum 1\nh_count 1\n', /without le/],
-    ['decreasing buckets', '# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="2"} 1\nh_bucket{le="+Inf"} 2\nh_sum 1\nh_count 2\n', /decrease/],
-    ['le out of order', '# TYPE h histogram\nh_bucket{le="2"} 1\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n', /ascending/],
+    [
+      'decreasing buckets',
+      '# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="2"} 1\nh_bucket{le="+Inf"} 2\nh_sum 1\nh_count 2\n',
+      /decrease/,
+    ],
+    [
+      'le out of order',
+      '# TYPE h histogram\nh_bucket{le="2"} 1\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n',
+      /ascending/,
+    ],
     ['no +Inf', '# TYPE h histogram\nh_bucket{le="1"} 1\nh_sum 1\nh_count 1\n', /\+Inf/],
     ['+Inf != count', '# TYPE h histogram\nh_bucket{le="+Inf"} 3\nh_sum 1\nh_count 2\n', /!= _count/],
     ['no _sum', '# TYPE h histogram\nh_bucket{le="+Inf"} 1\nh_count 1\n', /_sum and _count/],
-    ['histogram sample after its family', '# TYPE h histogram\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n# TYPE k gauge\nk 1\nh_sum 2\n', /not contiguous/],
+    [
+      'histogram sample after its family',
+      '# TYPE h histogram\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n# TYPE k gauge\nk 1\nh_sum 2\n',
+      /not contiguous/,
+    ],
     ['le on _sum', '# TYPE h histogram\nh_bucket{le="+Inf"} 1\nh_sum{le="1"} 1\nh_count 1\n', /le on h_sum/],
   ];
   for (const [what, text, message] of bad) {

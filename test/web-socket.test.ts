@@ -2,11 +2,21 @@
  * The WebSocket side over real sockets: live frames, the Origin check, the token, the rate limit,
  * the client cap, inbound validation, control, heartbeat, and a client that never reads.
  */
+import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../dist/src/index.js';
 import { startWebServer, type ServerFrame, type WebServer } from '../dist/src/web/index.js';
 import { waitFor } from './helpers.js';
-import { closeAll, closedByPeer, connectClient, FrameDecoder, rawHandshake, refusedWith, snapshotsOf, type RecordingClient } from './web-helpers.js';
+import {
+  closeAll,
+  closedByPeer,
+  connectClient,
+  FrameDecoder,
+  rawHandshake,
+  refusedWith,
+  snapshotsOf,
+  type RecordingClient,
+} from './web-helpers.js';
 
 const TOKEN = 'socket-token-0123456789abcdef';
 
@@ -14,7 +24,7 @@ describe('web: WebSocket', () => {
   let dash: Dashboard;
   const servers: WebServer[] = [];
   const clients: RecordingClient[] = [];
-  const rawSockets: Array<import('node:net').Socket> = [];
+  const rawSockets: Socket[] = [];
 
   const serve = async (options: Parameters<typeof startWebServer>[1] = {}): Promise<WebServer> => {
     const s = await startWebServer(dash, { port: 0, ...options });
@@ -58,7 +68,9 @@ describe('web: WebSocket', () => {
 
     await dash.crash('memory', 'kill');
     await waitFor('exit and restart events', () => {
-      const kinds = c.frames.filter((f): f is Extract<ServerFrame, { type: 'event' }> => f.type === 'event').map((f) => `${f.event.kind}:${f.event.event.target}`);
+      const kinds = c.frames
+        .filter((f): f is Extract<ServerFrame, { type: 'event' }> => f.type === 'event')
+        .map((f) => `${f.event.kind}:${f.event.event.target}`);
       return kinds.includes('exit:memory') && kinds.includes('restart:memory');
     });
     // A page that connects now sees the same events in its hello.
@@ -102,7 +114,9 @@ describe('web: WebSocket', () => {
     const server = await serve({ token: TOKEN });
     const refused = await refusedWith(wsUrl(server), { origin: origin(server) });
     expect(refused.status).toBe(401);
-    expect((await refusedWith(wsUrl(server), { origin: origin(server), headers: { Authorization: 'Bearer not-the-token-0123' } })).status).toBe(401);
+    expect(
+      (await refusedWith(wsUrl(server), { origin: origin(server), headers: { Authorization: 'Bearer not-the-token-0123' } })).status,
+    ).toBe(401);
     await connect(server, { headers: { Authorization: `Bearer ${TOKEN}` } });
     await connect(server, { headers: { Cookie: `threadboard_token_${server.port}=${TOKEN}` } });
     await connect(server, {}, `?token=${encodeURIComponent(TOKEN)}`);
@@ -170,7 +184,9 @@ describe('web: WebSocket', () => {
     c.ws.send(JSON.stringify({ type: 'crash', id: 7, target: 'cpu', how: 'kill' }));
     const result = await waitFor('crash result', () => c.frames.find((f) => f.type === 'crash-result'));
     expect(result).toMatchObject({ type: 'crash-result', id: 7, ok: true, report: { target: 'cpu', how: 'kill' } });
-    await waitFor('cpu restart event', () => c.frames.some((f) => f.type === 'event' && f.event.kind === 'restart' && f.event.event.target === 'cpu'));
+    await waitFor('cpu restart event', () =>
+      c.frames.some((f) => f.type === 'event' && f.event.kind === 'restart' && f.event.event.target === 'cpu'),
+    );
     c.ws.send(JSON.stringify({ type: 'crash', id: 8, target: 'nosuch', how: 'kill' }));
     const refused = await waitFor('refusal', () => c.frames.find((f) => f.type === 'crash-result' && f.id === 8));
     expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/target must be one of 'coordinator', 'cpu'/) });

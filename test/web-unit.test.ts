@@ -94,7 +94,8 @@ describe('addresses', () => {
 
   it('checks Host headers for loopback (the DNS-rebinding guard)', () => {
     for (const h of ['127.0.0.1:7070', 'localhost:1', '[::1]:8080', 'localhost']) expect(isLoopbackHostHeader(h), h).toBe(true);
-    for (const h of [undefined, '', 'evil.example:7070', 'evil.example', '127.0.0.1.nip.io:80', 'a b']) expect(isLoopbackHostHeader(h), String(h)).toBe(false);
+    for (const h of [undefined, '', 'evil.example:7070', 'evil.example', '127.0.0.1.nip.io:80', 'a b'])
+      expect(isLoopbackHostHeader(h), String(h)).toBe(false);
   });
 
   it('expands IPv6 and keys clients by IPv4 address or IPv6 /64', () => {
@@ -188,20 +189,31 @@ describe('rate limiter', () => {
 });
 
 describe('upgrade admission', () => {
-  const base = { pathname: '/ws', host: '127.0.0.1:7070', origin: 'http://127.0.0.1:7070', tokens: [] as string[], addressKey: '127.0.0.1' };
+  const base = {
+    pathname: '/ws',
+    host: '127.0.0.1:7070',
+    origin: 'http://127.0.0.1:7070',
+    tokens: [] as string[],
+    addressKey: '127.0.0.1',
+  };
   it('checks path, rate, host, origin, token and client cap, in that order', () => {
     const open = resolveWebOptions({ port: 7070 });
     const locked = resolveWebOptions({ port: 7070, token: TOKEN, maxClients: 2 });
     const rl = () => new RateLimiter(100, 1000);
     expect(admitUpgrade(base, open, rl(), 0)).toEqual({ ok: true });
     expect(admitUpgrade({ ...base, pathname: '/' }, open, rl(), 0)).toMatchObject({ ok: false, status: 404, reason: 'path' });
-    expect(admitUpgrade({ ...base, host: 'evil.example:7070', origin: 'http://evil.example:7070' }, open, rl(), 0)).toMatchObject({ status: 403, reason: 'host' });
+    expect(admitUpgrade({ ...base, host: 'evil.example:7070', origin: 'http://evil.example:7070' }, open, rl(), 0)).toMatchObject({
+      status: 403,
+      reason: 'host',
+    });
     expect(admitUpgrade({ ...base, origin: 'http://evil.example' }, open, rl(), 0)).toMatchObject({ status: 403, reason: 'origin' });
     expect(admitUpgrade(base, locked, rl(), 0)).toMatchObject({ status: 401, reason: 'auth' });
     expect(admitUpgrade({ ...base, tokens: [TOKEN] }, locked, rl(), 1)).toEqual({ ok: true });
     expect(admitUpgrade({ ...base, tokens: [TOKEN] }, locked, rl(), 2)).toMatchObject({ status: 503, reason: 'cap' });
     // With a token, a rebinding page gains nothing, so the Host is not restricted.
-    expect(admitUpgrade({ ...base, host: 'dash.example.com', origin: 'http://dash.example.com', tokens: [TOKEN] }, locked, rl(), 0)).toEqual({ ok: true });
+    expect(
+      admitUpgrade({ ...base, host: 'dash.example.com', origin: 'http://dash.example.com', tokens: [TOKEN] }, locked, rl(), 0),
+    ).toEqual({ ok: true });
     const one = new RateLimiter(1, 60_000);
     expect(admitUpgrade({ ...base, origin: 'http://evil.example' }, open, one, 0)).toMatchObject({ reason: 'origin' });
     const limited = admitUpgrade(base, open, one, 0);
@@ -233,7 +245,8 @@ describe('inbound frames', () => {
       { ...good, target: 'x'.repeat(65) },
       { ...good, how: 'explode' },
     ];
-    for (const b of bad) expect(parseClientMessage(crash(b), false, true), JSON.stringify(b)).toMatchObject({ ok: false, code: CLOSE.policy });
+    for (const b of bad)
+      expect(parseClientMessage(crash(b), false, true), JSON.stringify(b)).toMatchObject({ ok: false, code: CLOSE.policy });
     expect(parseClientMessage(Buffer.from('null'), false, true)).toMatchObject({ ok: false, code: CLOSE.policy });
   });
 });
@@ -263,7 +276,7 @@ describe('latency buckets for Prometheus', () => {
     const counters = new RequestCounters();
     const values: number[] = [];
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (const e of EDGE_MICROS) values.push(e - 1, e, e + 1);
     for (let i = 0; i < 5000; i++) values.push(Math.floor(2 ** (rand() * 26)));
     values.push(0, 4_294_967_295);
@@ -293,18 +306,36 @@ describe('snapshot to metric families', () => {
     accessLog: null,
     channel: { received: 10, rejected: 1 },
     coordinator: { status: 'running', restarts: 2, threadId: 1, startedAt: '2025-01-02T03:04:00.000Z', lastExit: null },
-    workers: [{ name: 'cpu', status: 'restarting', restarts: 1, threadId: null, lastSampleAt: null, lastExit: { reason: 'killed', message: 'x', at: '2025-01-02T03:04:05.000Z' } }],
-  } as DashboardSnapshot;
+    workers: [
+      {
+        name: 'cpu',
+        status: 'restarting',
+        restarts: 1,
+        threadId: null,
+        lastSampleAt: null,
+        lastExit: { reason: 'killed', message: 'x', at: '2025-01-02T03:04:05.000Z' },
+      },
+    ],
+  };
 
   it('maps sections to gauges and counters in base units', () => {
     const counters = new RequestCounters();
     counters.record(1, 200);
     counters.record(2, 503);
-    const { families, histogram } = snapshotFamilies(snap, counters.read(), { clients: 3, framesSent: 9, framesDropped: 1, rejected: { origin: 2 } });
+    const { families, histogram } = snapshotFamilies(snap, counters.read(), {
+      clients: 3,
+      framesSent: 9,
+      framesDropped: 1,
+      rejected: { origin: 2 },
+    });
     const get = (name: string) => families.find((f) => f.name === name)!;
     expect(get('threadboard_cpu_usage_ratio').samples).toEqual([{ labels: {}, value: 0.425 }]);
     expect(get('threadboard_cpu_core_usage_ratio').samples.map((s) => s.labels.core)).toEqual(['0', '1']);
-    expect(get('threadboard_cpu_load_average').samples.map((s) => [s.labels.window, s.value])).toEqual([['1m', 0.5], ['5m', 0.25], ['15m', 0.125]]);
+    expect(get('threadboard_cpu_load_average').samples.map((s) => [s.labels.window, s.value])).toEqual([
+      ['1m', 0.5],
+      ['5m', 0.25],
+      ['15m', 0.125],
+    ]);
     expect(get('threadboard_memory_used_bytes').samples[0]!.value).toBe(256 * 1024 * 1024);
     expect(get('threadboard_http_requests_total')).toMatchObject({ type: 'counter', samples: [{ value: 2 }] });
     expect(get('threadboard_http_responses_total').samples.find((s) => s.labels.code_class === '5xx')!.value).toBe(1);
@@ -312,7 +343,9 @@ describe('snapshot to metric families', () => {
       { labels: { thread: 'coordinator' }, value: 2 },
       { labels: { thread: 'cpu' }, value: 1 },
     ]);
-    const status = get('threadboard_thread_status').samples.filter((s) => s.value === 1).map((s) => `${s.labels.thread}=${s.labels.status}`);
+    const status = get('threadboard_thread_status')
+      .samples.filter((s) => s.value === 1)
+      .map((s) => `${s.labels.thread}=${s.labels.status}`);
     expect(status).toEqual(['coordinator=running', 'cpu=restarting']);
     expect(get('threadboard_last_sample_timestamp_seconds').samples[0]!.value).toBe(Date.parse(snap.lastUpdated!) / 1000);
     expect(get('threadboard_web_rejected_connections_total').samples).toEqual([{ labels: { reason: 'origin' }, value: 2 }]);

@@ -19,7 +19,12 @@ import { HttpProbe } from '../../src/requests/http-probe.js';
 const dash = await startDashboard({ httpProbe: false });
 const probe = new HttpProbe(dash.requestCounters);
 const registry = new client.Registry();
-const histogram = new client.Histogram({ name: 'http_request_duration_seconds', help: 'request duration', labelNames: ['code'], registers: [registry] });
+const histogram = new client.Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'request duration',
+  labelNames: ['code'],
+  registers: [registry],
+});
 let prom = false;
 
 const server = http.createServer((_req, res) => {

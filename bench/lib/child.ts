@@ -2,7 +2,10 @@
 import { spawn } from 'node:child_process';
 
 export async function runChild<T>(file: URL, args: readonly string[], timeoutMs: number, env: Record<string, string> = {}): Promise<T> {
-  const child = spawn(process.execPath, [file.pathname, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [file.pathname, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -19,8 +19,9 @@ export function figure(f: Figure | null): string {
 
 export function markdownTable(rows: readonly Row[]): string {
   const head = '| row | threadboard | reference (same run) | ratio | target | met |\n| --- | --- | --- | --- | --- | --- |';
-  const lines = rows.map((r) =>
-    `| ${r.name} | ${figure(r.threadboard)} | ${r.reference ? `${figure(r.reference)}: ${r.referenceWhat}` : '—'} | ${r.ratio === null ? '—' : num(r.ratio)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
+  const lines = rows.map(
+    (r) =>
+      `| ${r.name} | ${figure(r.threadboard)} | ${r.reference ? `${figure(r.reference)}: ${r.referenceWhat}` : '—'} | ${r.ratio === null ? '—' : num(r.ratio)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
   );
   return [head, ...lines].join('\n');
 }

@@ -15,7 +15,9 @@ function logFile(dir: string, lines: number): string {
   const file = path.join(dir, 'access.log');
   const out: string[] = [];
   for (let i = 0; i < lines; i++) {
-    out.push(`10.1.${i % 250}.${i % 200} - - [21/Nov/2026:15:00:00 +0000] "GET /api/items/${i}?page=${i % 9} HTTP/1.1" ${i % 17 ? 200 : 503} ${200 + (i % 5000)} "https://example.test/p/${i % 300}" "Mozilla/5.0 (X11; Linux x86_64) bench/${i % 7}" 0.${String(i % 1000).padStart(3, '0')}`);
+    out.push(
+      `10.1.${i % 250}.${i % 200} - - [21/Nov/2026:15:00:00 +0000] "GET /api/items/${i}?page=${i % 9} HTTP/1.1" ${i % 17 ? 200 : 503} ${200 + (i % 5000)} "https://example.test/p/${i % 300}" "Mozilla/5.0 (X11; Linux x86_64) bench/${i % 7}" 0.${String(i % 1000).padStart(3, '0')}`,
+    );
   }
   writeFileSync(file, out.join('\n') + '\n');
   return file;

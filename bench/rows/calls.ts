@@ -35,7 +35,15 @@ export async function callRows(ctx: BenchContext): Promise<Row[]> {
   } finally {
     await dash.stop();
   }
-  const vsRaw = (name: string, times: number[], q: number, what: string, target: string, met: (ratio: number) => boolean, note?: string): Row => {
+  const vsRaw = (
+    name: string,
+    times: number[],
+    q: number,
+    what: string,
+    target: string,
+    met: (ratio: number) => boolean,
+    note?: string,
+  ): Row => {
     const ratio = percentile(times, q) / percentile(raw, q);
     return {
       name,
@@ -52,7 +60,22 @@ export async function callRows(ctx: BenchContext): Promise<Row[]> {
   const calls = `${n} sequential calls from the main thread`;
   return [
     vsRaw('getDashboard() p50', get, 0.5, calls, '—', () => true),
-    vsRaw('getDashboard() p99', get, 0.99, calls, 'ratio ≤ 1.5', (r) => r <= 1.5, 'served from the snapshot the coordinator pushed; no round trip per call'),
-    vsRaw('collect() p50', collect, 0.5, 'main → coordinator (comlink) → 3 workers sample → channel → coordinator → main', '— (informative)', () => true),
+    vsRaw(
+      'getDashboard() p99',
+      get,
+      0.99,
+      calls,
+      'ratio ≤ 1.5',
+      (r) => r <= 1.5,
+      'served from the snapshot the coordinator pushed; no round trip per call',
+    ),
+    vsRaw(
+      'collect() p50',
+      collect,
+      0.5,
+      'main → coordinator (comlink) → 3 workers sample → channel → coordinator → main',
+      '— (informative)',
+      () => true,
+    ),
   ];
 }

@@ -31,7 +31,7 @@ async function uiCpu(seconds: number): Promise<number> {
     const w0 = Date.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const ticks = cpuTicks(pid) - t0;
-    return ((ticks / CLK_TCK) / ((Date.now() - w0) / 1000)) * 100;
+    return (ticks / CLK_TCK / ((Date.now() - w0) / 1000)) * 100;
   } finally {
     execFileSync('tmux', ['kill-session', '-t', session]);
   }

@@ -17,7 +17,7 @@ type Mode = 'none' | 'threadboard' | 'prom-client';
 
 async function serverChild(): Promise<{ url: string; use(mode: Mode): Promise<void>; close(): Promise<void> }> {
   const child = spawn(process.execPath, [childFile('http-server').pathname], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (): Promise<string> => {
     const r = await lines.next();
     if (r.done) throw new Error('the bench server exited');
@@ -27,11 +27,11 @@ async function serverChild(): Promise<{ url: string; use(mode: Mode): Promise<vo
   return {
     url: `http://127.0.0.1:${port}/`,
     async use(mode) {
-      child.stdin!.write(`${mode}\n`);
+      child.stdin.write(`${mode}\n`);
       if ((await next()) !== `ok ${mode}`) throw new Error(`the bench server did not switch to ${mode}`);
     },
     async close() {
-      child.stdin!.end();
+      child.stdin.end();
       await once(child, 'exit');
     },
   };
@@ -51,18 +51,18 @@ export async function httpProbeRows(ctx: BenchContext): Promise<Row[]> {
       await autocannon({ url: server.url, connections: 10, duration: 1 });
     }
     for (let round = 0; round < ctx.reps(6, 1); round++) {
-    // Alternate the order each round so neither side always runs on a warmer (or busier) machine.
-    const order = round % 2 ? [...modes].reverse() : modes;
-    const got: Partial<Record<Mode, number>> = {};
-    for (const mode of order) {
-      await server.use(mode);
-      const r = await autocannon({ url: server.url, connections: 10, duration: seconds });
-      got[mode] = r.requests.average;
-      results[mode].push(got[mode]!);
-    }
-    // Ratios pair by pair: drift in the machine's speed between rounds cancels out.
-    vsNone.push(got.threadboard! / got.none!);
-    vsProm.push(got.threadboard! / got['prom-client']!);
+      // Alternate the order each round so neither side always runs on a warmer (or busier) machine.
+      const order = round % 2 ? [...modes].reverse() : modes;
+      const got: Partial<Record<Mode, number>> = {};
+      for (const mode of order) {
+        await server.use(mode);
+        const r = await autocannon({ url: server.url, connections: 10, duration: seconds });
+        got[mode] = r.requests.average;
+        results[mode].push(got[mode]);
+      }
+      // Ratios pair by pair: drift in the machine's speed between rounds cancels out.
+      vsNone.push(got.threadboard! / got.none!);
+      vsProm.push(got.threadboard! / got['prom-client']!);
     }
   } finally {
     await server.close();

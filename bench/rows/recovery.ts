@@ -46,8 +46,10 @@ export async function recoveryRows(ctx: BenchContext): Promise<Row[]> {
   const coordinator: number[] = [];
   const hang: number[] = [];
   const raw: number[] = [];
-  const sampled = (name: string) => (newThreadId: number, since: number): boolean =>
-    freshSampleAt(watch.snapshot, name, newThreadId, since) !== null;
+  const sampled =
+    (name: string) =>
+    (newThreadId: number, since: number): boolean =>
+      freshSampleAt(watch.snapshot, name, newThreadId, since) !== null;
   try {
     await dash.collect();
     const names = ['cpu', 'memory', 'requests'];

@@ -128,7 +128,7 @@ export const FLAGS: readonly Flag[] = [
     name: 'access-log-from',
     value: '<start|end>',
     accepts: "'start' (the whole file first) or 'end' (new lines only)",
-    help: "where to start reading the access log (default end)",
+    help: 'where to start reading the access log (default end)',
     set: (o, raw) => {
       if (raw !== 'start' && raw !== 'end') return `got '${raw}'`;
       o.accessLog = { path: o.accessLog?.path ?? '', from: raw };
@@ -233,7 +233,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith('-') || arg === '-' || arg === '--') {
-      throw new CliArgsError(arg, `threadboard: unexpected argument '${arg}'; threadboard takes only flags. Run threadboard --help for details.`);
+      throw new CliArgsError(
+        arg,
+        `threadboard: unexpected argument '${arg}'; threadboard takes only flags. Run threadboard --help for details.`,
+      );
     }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const token = eq === -1 ? arg : arg.slice(0, eq);

@@ -55,10 +55,13 @@ export function startDemoLoad(baseUrl: string, options: DemoLoadOptions = {}): D
 
   const schedule = (): void => {
     if (stopped) return;
-    timer = setTimeout(() => {
-      fire();
-      schedule();
-    }, 1000 / demoRate(Date.now() - started));
+    timer = setTimeout(
+      () => {
+        fire();
+        schedule();
+      },
+      1000 / demoRate(Date.now() - started),
+    );
   };
   schedule();
 

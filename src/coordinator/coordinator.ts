@@ -126,7 +126,10 @@ export class Coordinator implements CoordinatorApi {
 
   async collect(): Promise<{ report: CollectReport; snapshot: CoordinatorSnapshot }> {
     const id = this.nextRound++;
-    const asked = this.supervisor.children().filter((c) => c.status === 'running').map((c) => c.id);
+    const asked = this.supervisor
+      .children()
+      .filter((c) => c.status === 'running')
+      .map((c) => c.id);
     const round = new CollectRound(id, asked, this.config.options.collectTimeoutMs);
     this.rounds.set(id, round);
     for (const name of asked) {

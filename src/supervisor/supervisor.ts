@@ -227,8 +227,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const exit: ExitInfo = { reason, message: cls.message, at: new Date(now).toISOString() };
     e.lastExit = exit;
     const restartable =
-      this.state === 'running' &&
-      (e.spec.restart === 'permanent' || (e.spec.restart === 'transient' && cls.kind === 'crash'));
+      this.state === 'running' && (e.spec.restart === 'permanent' || (e.spec.restart === 'transient' && cls.kind === 'crash'));
     const overLimit = restartable && exceedsIntensity(this.recentRestarts, now, this.options.intensity);
     const willRestart = restartable && !overLimit;
     this.emit('exit', { id: e.spec.id, threadId: thread.threadId, ...exit, willRestart });

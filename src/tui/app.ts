@@ -124,7 +124,10 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
           .collect()
           .then((report) => {
             const missing = report.missing.length > 0 ? `; no answer from ${report.missing.join(', ')}` : '';
-            state.action(`collected from ${[...report.answered].sort().join(', ') || 'no worker'} in ${now() - started} ms${missing}`, now());
+            state.action(
+              `collected from ${[...report.answered].sort().join(', ') || 'no worker'} in ${now() - started} ms${missing}`,
+              now(),
+            );
           })
           .catch((err: Error) => state.problem(err.message, now()))
           .finally(requestRender);

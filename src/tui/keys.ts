@@ -42,13 +42,10 @@ export function footerText(width: number): string {
   const key = (label: string): string => `{bold}{cyan-fg}${label}{/cyan-fg}{/bold}`;
   const part = (b: KeyBinding): string => `${key(b.label)} ${b.help}`;
   const [quit, select, ...rest] = others;
-  const full = [
-    part(quit!),
-    part(select!),
-    `crash selected: ${crashKeys.map(part).join(' ')}`,
-    ...rest.map(part),
-  ].join('  ');
-  const compact = [part(quit!), part(select!), `${crashKeys.map((b) => key(b.label)).join('/')} crash selected`, ...rest.map(part)].join('  ');
+  const full = [part(quit!), part(select!), `crash selected: ${crashKeys.map(part).join(' ')}`, ...rest.map(part)].join('  ');
+  const compact = [part(quit!), part(select!), `${crashKeys.map((b) => key(b.label)).join('/')} crash selected`, ...rest.map(part)].join(
+    '  ',
+  );
   const bare = [quit, select, ...crashKeys, ...rest].map((b) => key(b!.label)).join(' ');
   for (const candidate of [full, compact, bare]) {
     if (visibleText(candidate).length <= width) return candidate;

@@ -74,7 +74,10 @@ export function coreLines(perCore: readonly number[], width: number, maxLines: n
 export function cpuLines(cpu: CpuSection | null, width: number, maxCoreLines: number): string[] {
   if (!cpu) return [WAITING];
   const load = cpu.loadAvg.map((l) => l.toFixed(2)).join(' ');
-  const head = packSegments([`total {bold}${colored(percent(cpu.usage), loadColor(cpu.usage))}{/bold}`, `cores ${cpu.cores}`, `load ${load}`], width);
+  const head = packSegments(
+    [`total {bold}${colored(percent(cpu.usage), loadColor(cpu.usage))}{/bold}`, `cores ${cpu.cores}`, `load ${load}`],
+    width,
+  );
   return [...head, ...coreLines(cpu.perCore, width, maxCoreLines)];
 }
 
@@ -94,7 +97,11 @@ export function requestLines(req: RequestsSection | null, accessLog: AccessLogSe
         ...packSegments([`{bold}${req.rps.toFixed(1)} rps{/bold}`, `10s avg ${req.rps10s.toFixed(1)}`, `total ${req.total}`], width),
         ...packSegments([`p50 ${millis(req.p50LatencyMs)}`, `p99 ${millis(req.p99LatencyMs)}`, `avg ${millis(req.avgLatencyMs)}`], width),
         ...packSegments(
-          [`5xx ${colored(percent(req.errorRate), req.errorRate > 0 ? 'red' : 'green')}`, `4xx ${percent(req.clientErrorRate)}`, `conns ${req.activeConnections}`],
+          [
+            `5xx ${colored(percent(req.errorRate), req.errorRate > 0 ? 'red' : 'green')}`,
+            `4xx ${percent(req.clientErrorRate)}`,
+            `conns ${req.activeConnections}`,
+          ],
           width,
         ),
       ]

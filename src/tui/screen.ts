@@ -33,7 +33,7 @@ export function createDashboardScreen(): DashboardScreen {
     autoPadding: true,
     warnings: false,
     title: 'threadboard',
-  } as Widgets.IScreenOptions);
+  });
   screen.program.hideCursor();
   let destroyed = false;
   return {

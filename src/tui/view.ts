@@ -104,7 +104,10 @@ export class DashboardView {
     const all = [this.header, this.footer, this.cpu.box, this.memory.box, this.requests.box, this.workers, this.events];
     if (l.tooSmall) {
       for (const el of all) el.hide();
-      const message = [`threadboard needs a terminal of at least ${MIN_COLS}×${MIN_ROWS}; this one is ${l.cols}×${l.rows}.`, 'Make it larger, or press q to quit.'];
+      const message = [
+        `threadboard needs a terminal of at least ${MIN_COLS}×${MIN_ROWS}; this one is ${l.cols}×${l.rows}.`,
+        'Make it larger, or press q to quit.',
+      ];
       const width = Math.min(l.cols, Math.max(...message.map((m) => m.length)) + 4);
       const height = Math.min(l.rows, message.length + 2);
       place(this.tooSmall, { left: Math.floor((l.cols - width) / 2), top: Math.floor((l.rows - height) / 2), width, height });
@@ -158,7 +161,12 @@ export class DashboardView {
     const l = this.layout;
     if (!l.tooSmall) {
       const s = state.snapshot;
-      this.header.setContent(headerText({ host: this.host, intervalMs: state.intervalMs, snapshot: s, demo: this.options.demo !== null, failed: state.failed !== null }, l.header.width));
+      this.header.setContent(
+        headerText(
+          { host: this.host, intervalMs: state.intervalMs, snapshot: s, demo: this.options.demo !== null, failed: state.failed !== null },
+          l.header.width,
+        ),
+      );
       this.footer.setContent(footerText(l.footer.width));
       const cpuInner = l.cpu.width - 2;
       // Per-core lines take at most a third of the panel, so the history keeps its room.
@@ -167,7 +175,8 @@ export class DashboardView {
       this.fillPanel(this.memory, l.memory, memoryLines(s?.memory ?? null, l.memory.width - 2), state.memory, state.intervalMs, 100);
       const reqInner = l.requests.width - 2;
       const reqLines = requestLines(s?.requests ?? null, s?.accessLog ?? null, reqInner);
-      if (this.options.demo) reqLines.push(...packSegments(['{yellow-fg}demo app{/yellow-fg}', `{yellow-fg}${this.options.demo.url}{/yellow-fg}`], reqInner));
+      if (this.options.demo)
+        reqLines.push(...packSegments(['{yellow-fg}demo app{/yellow-fg}', `{yellow-fg}${this.options.demo.url}{/yellow-fg}`], reqInner));
       const rpsMax = niceCeiling(Math.max(0, state.rps.max()) * 1.2, 5);
       this.fillPanel(this.requests, l.requests, reqLines, state.rps, state.intervalMs, rpsMax);
       const table = workerTableLines(rows, state.selected, l.workers.width - 2, nowMs);

@@ -81,7 +81,9 @@ export class WorkersModel {
     this.patch(e.target, down);
     // A coordinator takes its workers with it.
     if (e.target === COORDINATOR) {
-      for (const row of this.base) if (row.name !== COORDINATOR) this.patch(row.name, { status: e.willRestart ? 'restarting' : 'failed', threadId: null, since: null });
+      for (const row of this.base)
+        if (row.name !== COORDINATOR)
+          this.patch(row.name, { status: e.willRestart ? 'restarting' : 'failed', threadId: null, since: null });
     }
   }
 

@@ -40,7 +40,12 @@ function columns(rows: readonly WorkerRow[], width: number): Column[] {
 }
 
 /** The header line and one line per row, each exactly `width` columns wide (plus tags). */
-export function workerTableLines(rows: readonly WorkerRow[], selected: number, width: number, nowMs: number): { header: string; lines: string[] } {
+export function workerTableLines(
+  rows: readonly WorkerRow[],
+  selected: number,
+  width: number,
+  nowMs: number,
+): { header: string; lines: string[] } {
   const cols = columns(rows, width);
   const header = fit(`  ${cols.map((c) => fit(c.title, c.width, c.align)).join(' ')}`, width);
   const lines = rows.map((row, i) => {

@@ -49,10 +49,6 @@ const TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{16,512}$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const TOKEN_HINT = "e.g. the output of `openssl rand -base64 24` or crypto.randomBytes(24).toString('base64url')";
 
-
-
-
-
 function host(value: unknown): string {
   if (value === undefined) return '127.0.0.1';
   if (typeof value === 'string' && (isIP(value) !== 0 || HOSTNAME_PATTERN.test(value))) return value;
@@ -73,10 +69,11 @@ function token(value: unknown): string | null {
 
 function allowOrigins(value: unknown): string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new OptionsError('web.allowOrigins', `must be an array of origins such as 'https://ops.example.com'; got ${describe(value)}`);
+  if (!Array.isArray(value))
+    throw new OptionsError('web.allowOrigins', `must be an array of origins such as 'https://ops.example.com'; got ${describe(value)}`);
   return value.map((o, i) => {
     const name = `web.allowOrigins[${i}]`;
-    let url: URL | null = null;
+    let url: URL | null;
     try {
       url = typeof o === 'string' ? new URL(o) : null;
     } catch {
@@ -84,7 +81,10 @@ function allowOrigins(value: unknown): string[] {
     }
     // Browsers send the origin serialized exactly like URL#origin, so only that form can ever match.
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== o) {
-      throw new OptionsError(name, `must be an origin: scheme, host and optional port, with no path or trailing slash, such as 'https://ops.example.com:8443'; got ${describe(o)}`);
+      throw new OptionsError(
+        name,
+        `must be an origin: scheme, host and optional port, with no path or trailing slash, such as 'https://ops.example.com:8443'; got ${describe(o)}`,
+      );
     }
     return url.origin;
   });
@@ -107,10 +107,12 @@ function connectionRate(value: unknown): { max: number; windowMs: number } {
  */
 export function resolveWebOptions(input: unknown): ResolvedWebOptions {
   if (input === undefined || input === true) input = {};
-  if (!isPlainObject(input)) throw new OptionsError('web', `must be true or an object { port?, host?, token?, ... }; got ${describe(input)}`);
+  if (!isPlainObject(input))
+    throw new OptionsError('web', `must be true or an object { port?, host?, token?, ... }; got ${describe(input)}`);
   noUnknownKeys('web', input, KNOWN);
   const o = input;
-  if (o.control !== undefined && typeof o.control !== 'boolean') throw new OptionsError('web.control', `must be true or false; got ${describe(o.control)}`);
+  if (o.control !== undefined && typeof o.control !== 'boolean')
+    throw new OptionsError('web.control', `must be true or false; got ${describe(o.control)}`);
   const resolved: ResolvedWebOptions = {
     port: integer('web.port', o.port, DEFAULT_WEB_PORT, 0, 65_535),
     host: host(o.host),

@@ -71,7 +71,9 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
     if (options.token !== null) {
       if (!isAuthorized(options.token, presentedTokens(req.headers, url, deps.cookieName()))) {
         const challenge = { 'WWW-Authenticate': 'Bearer realm="threadboard"' };
-        return path === '/' ? reply(401, HTML, TOKEN_PAGE, challenge) : reply(401, TEXT, 'a valid token is required (Authorization: Bearer <token>)\n', challenge);
+        return path === '/'
+          ? reply(401, HTML, TOKEN_PAGE, challenge)
+          : reply(401, TEXT, 'a valid token is required (Authorization: Bearer <token>)\n', challenge);
       }
       // Move a token from the address bar into an HttpOnly cookie, so it leaves the URL
       // (history, screenshots) and the page's own requests and WebSocket carry it.
@@ -87,7 +89,12 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
       return void res.end();
     }
     const failed = (err: unknown): void =>
-      reply(503, 'application/json; charset=utf-8', `${JSON.stringify({ error: errorCode(err), message: (err as Error)?.message ?? String(err) })}\n`, { 'Retry-After': '1' });
+      reply(
+        503,
+        'application/json; charset=utf-8',
+        `${JSON.stringify({ error: errorCode(err), message: (err as Error)?.message ?? String(err) })}\n`,
+        { 'Retry-After': '1' },
+      );
     if (path === '/api/dashboard') {
       deps.dashboardJson().then((json) => reply(200, 'application/json; charset=utf-8', json), failed);
       return;

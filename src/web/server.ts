@@ -53,7 +53,13 @@ function listen(server: Server, options: ResolvedWebOptions): Promise<number> {
             : err.code === 'EACCES'
               ? 'not allowed to bind it: ports below 1024 need privileges'
               : 'check `web.host` and `web.port`';
-      reject(new ThreadboardError('ERR_THREADBOARD_WEB_LISTEN', `threadboard: the web server cannot listen on ${options.host}:${options.port} (${err.code ?? err.message}); ${hint}`, { cause: err }));
+      reject(
+        new ThreadboardError(
+          'ERR_THREADBOARD_WEB_LISTEN',
+          `threadboard: the web server cannot listen on ${options.host}:${options.port} (${err.code ?? err.message}); ${hint}`,
+          { cause: err },
+        ),
+      );
     };
     server.once('error', onError);
     server.listen({ port: options.port, host: options.host }, () => {
@@ -67,7 +73,11 @@ function listen(server: Server, options: ResolvedWebOptions): Promise<number> {
 /** Serves the live page, /api/dashboard and /metrics for `dash`; resolves once listening. */
 export async function startWebServer(dash: Dashboard, input: WebOptions = {}): Promise<WebServer> {
   const options = resolveWebOptions(input);
-  const hub = new ClientHub({ maxBufferedBytes: options.maxBufferedBytes, pingIntervalMs: options.pingIntervalMs, control: options.control });
+  const hub = new ClientHub({
+    maxBufferedBytes: options.maxBufferedBytes,
+    pingIntervalMs: options.pingIntervalMs,
+    control: options.control,
+  });
   const registry = new MetricsRegistry();
   let port = options.port;
   let closed = false;

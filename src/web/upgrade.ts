@@ -24,8 +24,7 @@ export interface UpgradeRequest {
 }
 
 export type Admission =
-  | { ok: true }
-  | { ok: false; status: number; reason: RejectReason; message: string; headers?: Record<string, string> };
+  { ok: true } | { ok: false; status: number; reason: RejectReason; message: string; headers?: Record<string, string> };
 
 /**
  * Without a token the server trusts whoever reaches loopback, so it must be sure it really was
@@ -53,7 +52,13 @@ export function admitUpgrade(req: UpgradeRequest, options: ResolvedWebOptions, l
     return { ok: false, status: 403, reason: 'origin', message: 'Origin not allowed' };
   }
   if (!isAuthorized(options.token, req.tokens)) {
-    return { ok: false, status: 401, reason: 'auth', message: 'a valid token is required', headers: { 'WWW-Authenticate': 'Bearer realm="threadboard"' } };
+    return {
+      ok: false,
+      status: 401,
+      reason: 'auth',
+      message: 'a valid token is required',
+      headers: { 'WWW-Authenticate': 'Bearer realm="threadboard"' },
+    };
   }
   if (clients >= options.maxClients) {
     return { ok: false, status: 503, reason: 'cap', message: 'too many clients connected; retry later', headers: { 'Retry-After': '5' } };
@@ -65,7 +70,13 @@ export function admitUpgrade(req: UpgradeRequest, options: ResolvedWebOptions, l
  * Answers a handshake with a plain HTTP error on the raw socket and closes it. A peer that never
  * reads would keep the socket open, so it is destroyed after `lingerMs` regardless.
  */
-export function rejectUpgrade(socket: Duplex, status: number, message: string, headers: Record<string, string> = {}, lingerMs = 2000): void {
+export function rejectUpgrade(
+  socket: Duplex,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+  lingerMs = 2000,
+): void {
   const body = `${message}\n`;
   const lines = [
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,

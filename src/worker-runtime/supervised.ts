@@ -18,9 +18,7 @@ export interface SupervisedLink {
 export function supervisedData(): SupervisedData {
   const data = (workerData as Record<string, unknown> | null)?.[SUPERVISED_KEY] as SupervisedData | undefined;
   if (isMainThread || !parentPort || !data) {
-    throw new Error(
-      'threadboard: this file is a worker entry point; start it through startDashboard({ workers: [{ name, file }] })',
-    );
+    throw new Error('threadboard: this file is a worker entry point; start it through startDashboard({ workers: [{ name, file }] })');
   }
   return data;
 }
@@ -32,8 +30,7 @@ export function connectToSupervisor(): SupervisedLink {
   stamp();
   // unref: the heartbeat must not be what keeps a thread alive that wants to exit.
   setInterval(stamp, data.heartbeatMs).unref();
-  const send = (msg: ControlToParent, transferList?: readonly TransferListItem[]): void =>
-    port.postMessage(msg, transferList);
+  const send = (msg: ControlToParent, transferList?: readonly TransferListItem[]): void => port.postMessage(msg, transferList);
   return {
     name: data.name,
     ready: () => send({ tb: 'ready' }),

@@ -28,7 +28,7 @@ describe('log-linear histogram', () => {
     const counts = new Array<number>(BUCKET_COUNT).fill(0);
     const values: number[] = [];
     let seed = 7;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 20_000; i++) {
       const v = Math.round(200 + 50_000 * rand() ** 3);
       values.push(v);

@@ -8,8 +8,14 @@ import { requestsSection } from '../../dist/src/requests/stats.js';
 
 describe('cpu usage from time deltas', () => {
   it('is the busy share of the elapsed time, overall and per core', () => {
-    const prev = [{ busy: 100, total: 1000 }, { busy: 500, total: 1000 }];
-    const next = [{ busy: 150, total: 1100 }, { busy: 600, total: 1100 }];
+    const prev = [
+      { busy: 100, total: 1000 },
+      { busy: 500, total: 1000 },
+    ];
+    const next = [
+      { busy: 150, total: 1100 },
+      { busy: 600, total: 1100 },
+    ];
     expect(cpuUsage(prev, next)).toEqual({ usage: 75, perCore: [50, 100] });
     expect(cpuUsage(next, next)).toEqual({ usage: 0, perCore: [0, 0] });
   });
@@ -17,7 +23,9 @@ describe('cpu usage from time deltas', () => {
 
 describe('memory', () => {
   it('parses /proc/meminfo and uses MemAvailable, in whole MB with free = total - used', () => {
-    const info = parseMeminfo('MemTotal:       16384000 kB\nMemFree:          100000 kB\nMemAvailable:    8192000 kB\nHugePages_Total:       0\n');
+    const info = parseMeminfo(
+      'MemTotal:       16384000 kB\nMemFree:          100000 kB\nMemAvailable:    8192000 kB\nHugePages_Total:       0\n',
+    );
     expect(info.get('MemTotal')).toBe(16384000 * 1024);
     expect(info.get('MemAvailable')).toBe(8192000 * 1024);
     expect(info.get('HugePages_Total')).toBe(0);
@@ -52,8 +60,16 @@ describe('request counters', () => {
     const c = new RequestCounters();
     const s = requestsSection(c.read(0), c.read(1000));
     expect(s).toEqual({
-      rps: 0, rps10s: 0, avgLatencyMs: 0, p50LatencyMs: 0, p99LatencyMs: 0, errorRate: 0, clientErrorRate: 0,
-      activeConnections: 0, total: 0, byStatus: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
+      rps: 0,
+      rps10s: 0,
+      avgLatencyMs: 0,
+      p50LatencyMs: 0,
+      p99LatencyMs: 0,
+      errorRate: 0,
+      clientErrorRate: 0,
+      activeConnections: 0,
+      total: 0,
+      byStatus: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
     });
   });
 });

@@ -25,7 +25,11 @@ describe('exit classification', () => {
   it('tells each way a thread can end apart', () => {
     const oom = Object.assign(new Error('Worker terminated due to reaching memory limit'), { code: 'ERR_WORKER_OUT_OF_MEMORY' });
     expect(classifyExit({ ...base, error: oom })).toMatchObject({ kind: 'crash', reason: 'oom' });
-    expect(classifyExit({ ...base, error: new TypeError('x is undefined') })).toEqual({ kind: 'crash', reason: 'error', message: 'TypeError: x is undefined' });
+    expect(classifyExit({ ...base, error: new TypeError('x is undefined') })).toEqual({
+      kind: 'crash',
+      reason: 'error',
+      message: 'TypeError: x is undefined',
+    });
     expect(classifyExit({ ...base, exitCode: 17 })).toEqual({ kind: 'crash', reason: 'exit', message: 'exited with code 17' });
     expect(classifyExit({ ...base, exitCode: 0 })).toEqual({ kind: 'normal', message: 'exited with code 0' });
     expect(classifyExit({ ...base, terminatedFor: 'hang' })).toEqual({ kind: 'crash', reason: 'hang', message: 'no heartbeat' });

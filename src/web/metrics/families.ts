@@ -50,11 +50,23 @@ function family(name: string, type: FamilyType, help: string, labelNames: readon
 
 const one = (value: number): Sample[] => [{ labels: {}, value }];
 
-export function snapshotFamilies(s: DashboardSnapshot, counters: CounterReading, web: WebCounts): { families: Family[]; histogram: HistogramFamily } {
+export function snapshotFamilies(
+  s: DashboardSnapshot,
+  counters: CounterReading,
+  web: WebCounts,
+): { families: Family[]; histogram: HistogramFamily } {
   const f: Family[] = [];
   // Sections are null until their worker's first sample: no sample then, rather than a false 0.
   const cpu = s.cpu;
-  f.push(family('threadboard_cpu_usage_ratio', 'gauge', 'Non-idle share of all cores over the last sampling interval (0 to 1).', [], cpu ? one(cpu.usage / 100) : []));
+  f.push(
+    family(
+      'threadboard_cpu_usage_ratio',
+      'gauge',
+      'Non-idle share of all cores over the last sampling interval (0 to 1).',
+      [],
+      cpu ? one(cpu.usage / 100) : [],
+    ),
+  );
   f.push(
     family(
       'threadboard_cpu_core_usage_ratio',
@@ -76,13 +88,31 @@ export function snapshotFamilies(s: DashboardSnapshot, counters: CounterReading,
   );
 
   const mem = s.memory;
-  f.push(family('threadboard_memory_total_bytes', 'gauge', 'Total system memory, to the nearest MiB.', [], mem ? one(mem.totalMb * MIB) : []));
   f.push(
-    family('threadboard_memory_used_bytes', 'gauge', 'System memory in use (total minus available), to the nearest MiB.', [], mem ? one(mem.usedMb * MIB) : []),
+    family('threadboard_memory_total_bytes', 'gauge', 'Total system memory, to the nearest MiB.', [], mem ? one(mem.totalMb * MIB) : []),
   );
-  f.push(family('threadboard_memory_free_bytes', 'gauge', 'System memory available (total minus used), to the nearest MiB.', [], mem ? one(mem.freeMb * MIB) : []));
+  f.push(
+    family(
+      'threadboard_memory_used_bytes',
+      'gauge',
+      'System memory in use (total minus available), to the nearest MiB.',
+      [],
+      mem ? one(mem.usedMb * MIB) : [],
+    ),
+  );
+  f.push(
+    family(
+      'threadboard_memory_free_bytes',
+      'gauge',
+      'System memory available (total minus used), to the nearest MiB.',
+      [],
+      mem ? one(mem.freeMb * MIB) : [],
+    ),
+  );
 
-  f.push(family('threadboard_http_requests_total', 'counter', 'HTTP requests completed since the dashboard started.', [], one(counters.total)));
+  f.push(
+    family('threadboard_http_requests_total', 'counter', 'HTTP requests completed since the dashboard started.', [], one(counters.total)),
+  );
   f.push(
     family(
       'threadboard_http_responses_total',
@@ -92,7 +122,15 @@ export function snapshotFamilies(s: DashboardSnapshot, counters: CounterReading,
       STATUS_CLASSES.map((c) => ({ labels: { code_class: c }, value: counters.byClass[c] })),
     ),
   );
-  f.push(family('threadboard_http_active_connections', 'gauge', 'Open HTTP connections that have sent at least one request.', [], one(counters.active)));
+  f.push(
+    family(
+      'threadboard_http_active_connections',
+      'gauge',
+      'Open HTTP connections that have sent at least one request.',
+      [],
+      one(counters.active),
+    ),
+  );
 
   const threads = [{ name: 'coordinator', status: s.coordinator.status, restarts: s.coordinator.restarts }, ...s.workers];
   f.push(
@@ -115,10 +153,16 @@ export function snapshotFamilies(s: DashboardSnapshot, counters: CounterReading,
   );
   f.push(family('threadboard_collections_total', 'counter', 'collect() rounds completed.', [], one(s.collectionCount)));
   f.push(
-    family('threadboard_channel_samples_total', 'counter', 'Samples on the sample channel, by outcome.', ['outcome'], [
-      { labels: { outcome: 'accepted' }, value: s.channel.received },
-      { labels: { outcome: 'rejected' }, value: s.channel.rejected },
-    ]),
+    family(
+      'threadboard_channel_samples_total',
+      'counter',
+      'Samples on the sample channel, by outcome.',
+      ['outcome'],
+      [
+        { labels: { outcome: 'accepted' }, value: s.channel.received },
+        { labels: { outcome: 'rejected' }, value: s.channel.rejected },
+      ],
+    ),
   );
   f.push(
     family(
@@ -133,7 +177,13 @@ export function snapshotFamilies(s: DashboardSnapshot, counters: CounterReading,
   f.push(family('threadboard_web_clients', 'gauge', 'WebSocket clients connected to the live page.', [], one(web.clients)));
   f.push(family('threadboard_web_frames_sent_total', 'counter', 'WebSocket frames sent to clients.', [], one(web.framesSent)));
   f.push(
-    family('threadboard_web_frames_dropped_total', 'counter', 'Frames skipped for clients too slow to take them (they got a newer snapshot instead).', [], one(web.framesDropped)),
+    family(
+      'threadboard_web_frames_dropped_total',
+      'counter',
+      'Frames skipped for clients too slow to take them (they got a newer snapshot instead).',
+      [],
+      one(web.framesDropped),
+    ),
   );
   f.push(
     family(
