@@ -52,7 +52,7 @@ async function crashOnce(target: string, fault: FaultKind): Promise<CrashObserva
       () => watch.exits.slice(seenExits).find((e) => e.target === target && e.threadId === report.threadId) ?? null,
       STEP_TIMEOUT_MS,
     );
-    o.exit = { reason: exit.reason, threadId: exit.threadId };
+    o.exit = { reason: exit.reason, threadId: report.threadId };
     const restart = await watch.waitFor(
       `the restart of ${target}`,
       () => watch.restarts.slice(seenRestarts).find((e) => e.target === target && e.oldThreadId === report.threadId) ?? null,

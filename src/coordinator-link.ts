@@ -1,8 +1,12 @@
 /**
  * Main's connection to one coordinator incarnation: a private MessageChannel wrapped by
- * comlink, plus a `died` promise. comlink leaves calls pending forever when the other side
- * dies, so every call is raced against `died`, and the port is closed on death so the
- * listeners of those abandoned calls go with it.
+ * comlink. comlink leaves calls pending forever when the other side dies, so every call is
+ * raced against the link's death; the port is closed on death so the listeners of abandoned
+ * calls go with it.
+ *
+ * Death is told to callbacks registered per call and removed when the call settles, never
+ * through a long-lived promise: each `.then()` on a promise that stays pending for the life of
+ * the coordinator would keep its call (and the call's value) alive until that coordinator died.
  */
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
@@ -13,9 +17,8 @@ export class CoordinatorLink {
   readonly api: Comlink.Remote<CoordinatorApi>;
   /** Transferred to the coordinator thread at spawn. */
   readonly remotePort: MessagePort;
-  readonly died: Promise<void>;
   private readonly localPort: MessagePort;
-  private markDied!: () => void;
+  private readonly onDeath = new Set<() => void>();
   private closed = false;
   private dead = false;
   private graceTimer: NodeJS.Timeout | null = null;
@@ -25,11 +28,28 @@ export class CoordinatorLink {
     this.localPort = port1;
     this.remotePort = port2;
     this.api = Comlink.wrap<CoordinatorApi>(nodeEndpoint(port1));
-    this.died = new Promise((resolve) => (this.markDied = resolve));
   }
 
   get isDead(): boolean {
     return this.dead;
+  }
+
+  /** Calls `fn` once when the link dies (at once if it already has); returns how to stop listening. */
+  whenDead(fn: () => void): () => void {
+    if (this.dead) {
+      fn();
+      return () => undefined;
+    }
+    this.onDeath.add(fn);
+    return () => this.onDeath.delete(fn);
+  }
+
+  private die(): void {
+    if (this.dead) return;
+    this.dead = true;
+    const listeners = [...this.onDeath];
+    this.onDeath.clear();
+    for (const fn of listeners) fn();
   }
 
   /**
@@ -39,15 +59,13 @@ export class CoordinatorLink {
    */
   markDead(graceMs: number): void {
     if (this.dead) return;
-    this.dead = true;
-    this.markDied();
+    this.die();
     this.graceTimer = setTimeout(() => this.close(), graceMs);
     this.graceTimer.unref();
   }
 
   close(): void {
-    this.dead = true;
-    this.markDied();
+    this.die();
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.graceTimer = null;
     if (this.closed) return;
@@ -60,42 +78,35 @@ export class CoordinatorLink {
 /** How long a dead coordinator's port stays open for a reply already on its way. */
 export const REPLY_GRACE_MS = 100;
 
-/** A reply the dead thread posted before it died, if one arrives within the grace period. */
-async function lateReply<T>(op: Promise<T>): Promise<{ value: T } | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const none = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REPLY_GRACE_MS)));
-  const got = op.then(
-    (value) => ({ value }),
-    () => null,
-  );
-  try {
-    return await Promise.race([got, none]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export type CallOutcome<T> = { kind: 'value'; value: T } | { kind: 'died' } | { kind: 'timeout' };
+export type CallOutcome<T> = { kind: 'value'; value: T } | { kind: 'error'; error: unknown } | { kind: 'died' } | { kind: 'timeout' };
 
 /**
  * Runs `op` against the link; settles with its value, the link's death, or the deadline. On
  * death it still takes a reply the thread posted just before dying (a crash that escalates
- * answers, then dies), rather than redoing or failing work that was done.
+ * answers, then dies), rather than redoing or failing work that was done. Everything it
+ * registers (timer, death callback) is released when it settles.
  */
-export async function raceCall<T>(link: CoordinatorLink, op: Promise<T>, deadline: number): Promise<CallOutcome<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<CallOutcome<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'timeout' }), Math.max(0, deadline - Date.now()));
+export function raceCall<T>(link: CoordinatorLink, op: Promise<T>, deadline: number): Promise<CallOutcome<T>> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    let stopListening: () => void = () => undefined;
+    const settle = (outcome: CallOutcome<T>): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      stopListening();
+      resolve(outcome);
+    };
+    op.then(
+      (value) => settle({ kind: 'value', value }),
+      (error: unknown) => settle({ kind: 'error', error }),
+    );
+    timer = setTimeout(() => settle({ kind: 'timeout' }), Math.max(0, deadline - Date.now()));
+    stopListening = link.whenDead(() => {
+      // Dead: wait the grace period for a reply already on its way, then report the death.
+      clearTimeout(timer);
+      timer = setTimeout(() => settle({ kind: 'died' }), REPLY_GRACE_MS);
+    });
   });
-  const valued = op.then((value): CallOutcome<T> => ({ kind: 'value', value }));
-  // If the op loses the race and fails later, that failure has no one left to tell.
-  valued.catch(() => undefined);
-  try {
-    const outcome = await Promise.race([valued, link.died.then((): CallOutcome<T> => ({ kind: 'died' })), timeout]);
-    if (outcome.kind !== 'died') return outcome;
-    const late = await lateReply(op);
-    return late ? { kind: 'value', value: late.value } : outcome;
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,29 +1,26 @@
 /**
- * The main-thread facade. It owns what must outlive the coordinator (the shared buffers, the
- * collection count, the root supervisor) and makes every call settle: a call in flight when
- * the coordinator dies is retried on the replacement or rejected with a typed error before
- * `callTimeoutMs` has passed.
+ * The public facade. It owns what must outlive the coordinator (the shared buffers, the
+ * collection count, the last snapshot) and the main-thread parts (HTTP probe, access log, front
+ * ends); the coordinator itself, and calls that always settle, are the session's
+ * (coordinator-session.ts). Nothing a listener or a thread does can throw into the host from here.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { TransferListItem } from 'node:worker_threads';
-import type * as Comlink from 'comlink';
-import { CoordinatorLink, raceCall, REPLY_GRACE_MS } from './coordinator-link.js';
+import type { Server as HttpServer } from 'node:http';
 import type { CollectReport } from './coordinator/collect-round.js';
-import { isCoordinatorMessage, type CoordinatorApi, type CoordinatorData } from './coordinator/messages.js';
-import { CallTimeoutError, DashboardFailedError, DashboardStoppedError, ThreadboardError, UnknownTargetError } from './errors.js';
+import { isCoordinatorMessage } from './coordinator/messages.js';
+import { COORDINATOR, CoordinatorSession } from './coordinator-session.js';
+import { ArgumentError, CallTimeoutError, DashboardStoppedError, NotRunningError, UnknownTargetError } from './errors.js';
 import type { CrashReport, DashboardEvents } from './events.js';
 import { resolveMainThreadOptions, resolveOptions, type EngineOptions, type MainThreadOptions, type ResolvedOptions } from './options.js';
-import { AccessLogSource } from './requests/access-log-source.js';
-import { HttpProbe } from './requests/http-probe.js';
 import { FAULT_KINDS, sampleChannelName, type FaultKind } from './protocol.js';
+import { AccessLogSource } from './requests/access-log-source.js';
 import { RequestCounters } from './requests/counters.js';
+import { HttpProbe } from './requests/http-probe.js';
 import { allocateSharedBuffers, type SharedBuffers } from './shared-buffers.js';
-import type { BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot, WorkerInfo } from './snapshot.js';
-import type { Server as HttpServer } from 'node:http';
-import { Supervisor } from './supervisor/supervisor.js';
-
-const COORDINATOR = 'coordinator';
+import { seedFrom, type BuiltinWorkerName, type CoordinatorSnapshot, type DashboardSnapshot } from './snapshot.js';
+import { assembleSnapshot } from './snapshot-assembly.js';
+import { raceCall } from './coordinator-link.js';
 
 function builtinFile(name: BuiltinWorkerName): URL {
   return new URL(`../workers/${name}.js`, import.meta.url);
@@ -34,232 +31,155 @@ export interface RequestRecord {
   status: number;
 }
 
-type State = 'starting' | 'running' | 'failed' | 'stopped';
-
-interface Waiter {
-  resolve: (link: CoordinatorLink) => void;
-  reject: (err: Error) => void;
-  call: string;
-}
+/** How often a listener error is reported as a process warning: the first, then every this many. */
+const LISTENER_WARNING_EVERY = 1000;
 
 export class Dashboard extends EventEmitter<DashboardEvents> {
-  /** The sample channel's name; unique to this dashboard. */
-  readonly channelName: string;
   readonly startedAt = new Date().toISOString();
-  private readonly options: ResolvedOptions;
-  private readonly shared: SharedBuffers;
-  private readonly counters: RequestCounters;
-  private readonly root: Supervisor;
-  private state: State = 'starting';
-  private failure: string | null = null;
-  private link: CoordinatorLink | null = null;
-  private pendingLink: CoordinatorLink | null = null;
-  private waiters = new Set<Waiter>();
-  private collections = 0;
-  private last: CoordinatorSnapshot | null = null;
-  /** Whether `last` came from the coordinator that is running now. */
-  private lastIsCurrent = false;
-  private readonly probe: HttpProbe | null;
+  /**
+   * The sample channel's name is known only to this dashboard's threads: code elsewhere in the
+   * process cannot open the channel to forge samples (an ES private field, not reachable from outside).
+   */
+  readonly #channelName = sampleChannelName(randomUUID());
+  readonly #options: ResolvedOptions;
+  readonly #shared: SharedBuffers;
+  readonly #counters: RequestCounters;
+  readonly #session: CoordinatorSession;
+  #collections = 0;
+  #last: CoordinatorSnapshot | null = null;
+  /** Whether #last came from the coordinator that is running now. */
+  #lastIsCurrent = false;
+  readonly #probe: HttpProbe | null;
+  readonly #accessLog: AccessLogSource | null;
   /** Front ends attached by the composition root, closed first on stop(). */
-  private readonly closers: Array<() => Promise<void>> = [];
-  private readonly accessLog: AccessLogSource | null;
+  readonly #closers: Array<() => Promise<void>> = [];
+  #web: string | null = null;
+  #stopping: Promise<void> | null = null;
+  #listenerErrors = 0;
+  #warnedRecordAfterStop = false;
 
   /** @internal use startDashboard() */
   constructor(options: ResolvedOptions, main: MainThreadOptions) {
     super();
-    this.options = options;
-    this.channelName = sampleChannelName(randomUUID());
-    this.shared = allocateSharedBuffers();
-    this.counters = new RequestCounters(this.shared.requestCounters);
-    this.probe = main.httpProbe ? new HttpProbe(this.counters, main.httpProbe.servers ? { servers: main.httpProbe.servers } : {}) : null;
-    this.accessLog = main.accessLog
-      ? new AccessLogSource(main.accessLog.path, this.counters, { ...main.accessLog, chunkBytes: 1 << 20, inlineBelow: 64 * 1024 })
+    this.#options = options;
+    this.#shared = allocateSharedBuffers();
+    this.#counters = new RequestCounters(this.#shared.requestCounters);
+    this.#probe = main.httpProbe ? new HttpProbe(this.#counters, main.httpProbe.servers ? { servers: main.httpProbe.servers } : {}) : null;
+    this.#accessLog = main.accessLog
+      ? new AccessLogSource(main.accessLog.path, this.#counters, { ...main.accessLog, chunkBytes: 1 << 20, inlineBelow: 64 * 1024 })
       : null;
-    this.root = new Supervisor(
-      [
-        {
-          id: COORDINATOR,
-          file: new URL('../workers/coordinator.js', import.meta.url),
-          restart: 'permanent',
-          shutdownMs: options.shutdownMs,
-          hangTimeoutMs: options.hangTimeoutMs,
-          startTimeoutMs: options.startTimeoutMs,
-          resourceLimits: options.coordinatorResourceLimits,
-          prepare: () => this.prepareCoordinator(),
-        },
-      ],
-      { strategy: 'one_for_one', intensity: options.intensity, backoff: options.backoff },
-    );
-    this.root.on('started', () => this.onCoordinatorReady());
-    this.root.on('exit', ({ id: _, ...rest }) => {
-      this.onCoordinatorGone();
-      this.emit('exit', { target: COORDINATOR, ...rest });
+    this.#session = new CoordinatorSession(options, () => ({
+      channelName: this.#channelName,
+      options: this.#options,
+      shared: this.#shared,
+      seed: seedFrom(this.#last),
+    }));
+    this.#session.on('ready', () => {
+      this.#lastIsCurrent = false;
     });
-    this.root.on('restart', ({ id: _, ...rest }) => this.emit('restart', { target: COORDINATOR, ...rest }));
-    this.root.on('gave-up', (message) => this.onGaveUp(message));
-    this.root.on('message', (_id, body) => this.onCoordinatorMessage(body));
+    this.#session.on('exit', ({ id: _, ...rest }) => {
+      this.#lastIsCurrent = false;
+      this.#publish('exit', { target: COORDINATOR, ...rest });
+      this.#publishSnapshot();
+    });
+    this.#session.on('restart', ({ id: _, ...rest }) => {
+      this.#publish('restart', { target: COORDINATOR, ...rest });
+      this.#publishSnapshot();
+    });
+    this.#session.on('gave-up', (message) => {
+      this.#lastIsCurrent = false;
+      this.#publish('failed', { target: COORDINATOR, message, at: new Date().toISOString() });
+      this.#publishSnapshot();
+    });
+    this.#session.on('message', (body) => this.#onCoordinatorMessage(body));
   }
 
   /** @internal */
   async start(): Promise<void> {
-    await this.root.start();
-    this.state = 'running';
-    this.probe?.attach();
-    this.accessLog?.start();
-  }
-
-  private prepareCoordinator(): { workerData: Record<string, unknown>; transferList: TransferListItem[] } {
-    this.pendingLink?.markDead(REPLY_GRACE_MS);
-    const link = new CoordinatorLink();
-    this.pendingLink = link;
-    const coordinator: CoordinatorData = {
-      channelName: this.channelName,
-      options: this.options,
-      shared: this.shared,
-      port: link.remotePort,
-    };
-    return { workerData: { coordinator }, transferList: [link.remotePort] };
-  }
-
-  private onCoordinatorReady(): void {
-    this.lastIsCurrent = false;
-    this.link = this.pendingLink;
-    this.pendingLink = null;
-    const link = this.link;
-    if (!link) return;
-    for (const w of this.waiters) w.resolve(link);
-    this.waiters.clear();
+    await this.#session.start();
+    this.#probe?.attach();
+    this.#accessLog?.start();
   }
 
   /**
-   * Only one coordinator exists at a time, so any link we hold belonged to the one that died.
-   * Its port lingers briefly for replies already on their way, unless we are stopping.
+   * Calls every listener of `event`, each on its own: a listener that throws (or an async one
+   * that rejects) is reported as a process warning and breaks neither the engine nor the others.
    */
-  private onCoordinatorGone(now = false): void {
-    this.lastIsCurrent = false;
-    for (const link of [this.link, this.pendingLink]) {
-      if (now) link?.close();
-      else link?.markDead(REPLY_GRACE_MS);
+  #publish<K extends keyof DashboardEvents>(event: K, ...args: DashboardEvents[K]): void {
+    for (const listener of this.rawListeners(event) as Array<(...a: DashboardEvents[K]) => unknown>) {
+      try {
+        const result = listener.apply(this, args);
+        if (result instanceof Promise) result.catch((err: unknown) => this.#listenerFailed(event, err));
+      } catch (err) {
+        this.#listenerFailed(event, err);
+      }
     }
-    this.link = null;
-    this.pendingLink = null;
   }
 
-  private onGaveUp(message: string): void {
-    this.failure = message;
-    this.state = 'failed';
-    this.onCoordinatorGone();
-    for (const w of this.waiters) w.reject(new DashboardFailedError(w.call, message));
-    this.waiters.clear();
-    this.emit('failed', { target: COORDINATOR, message, at: new Date().toISOString() });
+  #listenerFailed(event: string, err: unknown): void {
+    this.#listenerErrors++;
+    if (this.#listenerErrors % LISTENER_WARNING_EVERY !== 1) return;
+    const why = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.emitWarning(
+      `a '${event}' listener of a threadboard dashboard threw (${this.#listenerErrors} so far); the dashboard carries on`,
+      {
+        code: 'THREADBOARD_LISTENER_ERROR',
+        detail: why,
+      },
+    );
   }
 
-  private onCoordinatorMessage(body: unknown): void {
+  #onCoordinatorMessage(body: unknown): void {
     if (!isCoordinatorMessage(body)) return;
     switch (body.type) {
       case 'snapshot':
-        this.accept(body.snapshot);
-        if (this.listenerCount('snapshot') > 0) this.emit('snapshot', this.overlay(body.snapshot));
+        this.#accept(body.snapshot);
+        this.#publishSnapshot();
         break;
       case 'worker-exit': {
         const { id, ...rest } = body.event;
-        this.emit('exit', { target: id, ...rest });
+        this.#publish('exit', { target: id, ...rest });
         break;
       }
       case 'worker-restart': {
         const { id, ...rest } = body.event;
-        this.emit('restart', { target: id, ...rest });
+        this.#publish('restart', { target: id, ...rest });
+        break;
+      }
+      case 'group-failed': {
+        const { type: _, ...event } = body;
+        this.#publish('group-failed', event);
         break;
       }
     }
   }
 
-  private accept(snap: CoordinatorSnapshot): void {
-    this.last = snap;
-    if (!this.link) return; // from a coordinator that has not reported ready (or already died)
-    this.lastIsCurrent = true;
+  #accept(snap: CoordinatorSnapshot): void {
+    this.#last = snap;
+    // From a coordinator that has not reported ready (or already died): kept, but not current.
+    if (this.#session.current) this.#lastIsCurrent = true;
   }
 
-  /** Adds what main owns: the collection count and the coordinator's own status. */
-  private overlay(snap: CoordinatorSnapshot | null): DashboardSnapshot {
-    const c = this.root.children()[0]!;
-    const coordinatorUp = c.status === 'running';
-    const workers: WorkerInfo[] = (snap?.workers ?? []).map((w) =>
-      coordinatorUp
-        ? w
-        : { ...w, status: c.status === 'failed' ? 'failed' : c.status === 'stopped' ? 'stopped' : 'restarting', threadId: null },
-    );
-    return {
-      cpu: snap?.cpu ?? null,
-      memory: snap?.memory ?? null,
-      requests: snap?.requests ?? null,
-      custom: snap?.custom ?? {},
-      lastUpdated: snap?.lastUpdated ?? null,
-      collectionCount: this.collections,
-      accessLog: this.accessLog?.stats() ?? null,
-      channel: snap?.channel ?? { received: 0, rejected: 0 },
-      coordinator: {
-        status: c.status,
-        restarts: c.restarts,
-        threadId: c.threadId,
-        startedAt: c.startedAt ?? this.startedAt,
-        lastExit: c.lastExit,
-      },
-      workers,
-    };
-  }
-
-  private waitForCoordinator(call: string, deadline: number): Promise<CoordinatorLink> {
-    if (this.state === 'stopped') return Promise.reject(new DashboardStoppedError(call));
-    if (this.state === 'failed') return Promise.reject(new DashboardFailedError(call, this.failure ?? 'unknown'));
-    if (this.link && !this.link.isDead) return Promise.resolve(this.link);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => {
-          this.waiters.delete(waiter);
-          reject(new CallTimeoutError(call, this.options.callTimeoutMs));
-        },
-        Math.max(0, deadline - Date.now()),
-      );
-      const waiter: Waiter = {
-        call,
-        resolve: (link) => {
-          clearTimeout(timer);
-          resolve(link);
-        },
-        reject: (err) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      };
-      this.waiters.add(waiter);
+  #snapshot(): DashboardSnapshot {
+    return assembleSnapshot(this.#last, {
+      coordinator: this.#session.status(),
+      startedAt: this.startedAt,
+      collectionCount: this.#collections,
+      accessLog: this.#accessLog?.stats() ?? null,
     });
   }
 
-  /**
-   * Runs `op` on the live coordinator. If that coordinator dies first, runs it again on its
-   * replacement (when `retry`), all within callTimeoutMs; otherwise rejects with a typed error.
-   */
-  private async call<T>(call: string, op: (api: Comlink.Remote<CoordinatorApi>) => Promise<T>, retry = true): Promise<T> {
-    const deadline = Date.now() + this.options.callTimeoutMs;
-    for (;;) {
-      const link = await this.waitForCoordinator(call, deadline);
-      const outcome = await raceCall(link, op(link.api), deadline);
-      if (outcome.kind === 'value') return outcome.value;
-      if (this.state === 'stopped') throw new DashboardStoppedError(call);
-      if (this.state === 'failed') throw new DashboardFailedError(call, this.failure ?? 'unknown');
-      if (outcome.kind === 'timeout') throw new CallTimeoutError(call, this.options.callTimeoutMs);
-      if (!retry) throw new ThreadboardError('ERR_THREADBOARD_COORDINATOR_DIED', `threadboard: the coordinator died during ${call}()`);
-    }
+  #publishSnapshot(): void {
+    if (this.listenerCount('snapshot') > 0) this.#publish('snapshot', this.#snapshot());
   }
 
   /** Asks every running metric worker for a fresh sample; resolves when all answered (or timed out). */
   async collect(): Promise<CollectReport> {
     // Lines already in the log count as of now, like requests already served.
-    await this.accessLog?.poll();
-    const { report, snapshot } = await this.call('collect', (api) => api.collect());
-    this.collections += 1;
-    this.accept(snapshot);
+    await this.#accessLog?.poll();
+    const { report, snapshot } = await this.#session.call('collect', (api) => api.collect());
+    this.#collections += 1;
+    this.#accept(snapshot);
     return report;
   }
 
@@ -267,40 +187,41 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
    * The current snapshot. The coordinator pushes one after every change, so this is served
    * from main without a round trip; while the coordinator is down it waits (up to
    * callTimeoutMs) for its replacement's first snapshot. After a failure it resolves with
-   * the last snapshot, marked 'failed'.
+   * the last snapshot, marked 'failed', its sections stale.
    */
   async getDashboard(): Promise<DashboardSnapshot> {
-    if (this.state === 'failed') return this.overlay(this.last);
-    const deadline = Date.now() + this.options.callTimeoutMs;
-    while (!(this.lastIsCurrent && this.link)) {
+    const session = this.#session;
+    if (session.isFailed) return this.#snapshot();
+    const deadline = Date.now() + this.#options.callTimeoutMs;
+    while (!(this.#lastIsCurrent && session.current)) {
+      let link;
       try {
-        await this.waitForCoordinator('getDashboard', deadline);
+        link = await session.waitForLink('getDashboard', deadline);
       } catch (err) {
         // Failed while we waited: the last snapshot, marked failed, is the answer.
-        if (this.isFailed) return this.overlay(this.last);
+        if (session.isFailed) return this.#snapshot();
         throw err;
       }
-      if (this.lastIsCurrent) break;
+      if (this.#lastIsCurrent) break;
       // Up, but nothing pushed yet: ask for the snapshot once rather than wait for a push.
-      const link = this.link;
-      if (!link) continue;
       const outcome = await raceCall(link, link.api.snapshot(), deadline);
-      if (outcome.kind === 'value' && this.link === link) this.accept(outcome.value);
-      else if (outcome.kind === 'timeout') throw new CallTimeoutError('getDashboard', this.options.callTimeoutMs);
-      if (this.state === 'stopped') throw new DashboardStoppedError('getDashboard');
+      if (outcome.kind === 'value' && session.current === link) this.#accept(outcome.value);
+      else if (outcome.kind === 'timeout') throw new CallTimeoutError('getDashboard', this.#options.callTimeoutMs);
+      if (session.isStopped) throw new DashboardStoppedError('getDashboard');
+      if (session.isFailed) return this.#snapshot();
     }
-    return this.overlay(this.last);
+    return this.#snapshot();
   }
 
   /** Metric workers running now. */
   async workerCount(): Promise<number> {
-    if (this.state === 'failed') return 0;
-    return this.call('workerCount', (api) => api.workerCount());
+    if (this.#session.isFailed) return 0;
+    return this.#session.call('workerCount', (api) => api.workerCount());
   }
 
   /** Fault injection: target 'coordinator' or a worker name; how: throw, exit, hang, oom or kill. */
   async crash(target: string, how: FaultKind): Promise<CrashReport> {
-    const names = [COORDINATOR, ...this.options.workers.map((w) => w.name)];
+    const names = [COORDINATOR, ...this.#options.workers.map((w) => w.name)];
     if (!names.includes(target)) {
       throw new UnknownTargetError(
         `threadboard: crash() target must be one of ${names.map((n) => `'${n}'`).join(', ')}; got '${String(target)}'`,
@@ -313,84 +234,89 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     }
     const at = new Date().toISOString();
     if (target === COORDINATOR) {
-      await this.waitForCoordinator('crash', Date.now() + this.options.callTimeoutMs);
-      const thread = this.root.thread(COORDINATOR);
-      if (!thread)
-        throw new ThreadboardError(
-          'ERR_THREADBOARD_NOT_RUNNING',
-          'threadboard: the coordinator is not running; try again once it has restarted',
-        );
-      if (how === 'kill') this.root.kill(COORDINATOR);
+      await this.#session.waitForLink('crash', Date.now() + this.#options.callTimeoutMs);
+      const thread = this.#session.thread();
+      if (!thread || thread.threadId === null) {
+        throw new NotRunningError('threadboard: the coordinator is not running; try again once it has restarted');
+      }
+      if (how === 'kill') this.#session.kill();
       else thread.send({ tb: 'crash', how });
       return { target, how, threadId: thread.threadId, at };
     }
-    const hit = await this.call('crash', (api) => api.crashWorker(target, how), false);
+    const hit = await this.#session.call('crash', (api) => api.crashWorker(target, how), false);
     if (!hit) {
-      throw new ThreadboardError(
-        'ERR_THREADBOARD_NOT_RUNNING',
-        `threadboard: worker '${target}' is not running right now (it is starting or restarting); try again once it is`,
+      throw new NotRunningError(
+        `threadboard: worker '${target}' is not running right now (it is starting, restarting or failed); try again once it is`,
       );
     }
     return { target, how, threadId: hit.threadId, at };
   }
 
-  /** Records one completed request into the shared counters (a few atomic adds, no message). */
+  /**
+   * Records one completed request into the shared counters (a few atomic adds, no message).
+   * After stop() it records nothing and warns once: a host that is still draining requests
+   * while it shuts down must not get an exception from its monitor.
+   */
   recordRequest(record: RequestRecord): void {
     const { durationMs, status } = record ?? ({} as RequestRecord);
     if (typeof durationMs !== 'number' || !(durationMs >= 0) || !Number.isFinite(durationMs)) {
-      throw new ThreadboardError(
-        'ERR_THREADBOARD_ARGUMENT',
-        `threadboard: recordRequest() needs durationMs as a finite number >= 0; got ${String(durationMs)}`,
-      );
+      throw new ArgumentError(`threadboard: recordRequest() needs durationMs as a finite number >= 0; got ${String(durationMs)}`);
     }
     if (!Number.isInteger(status) || status < 100 || status > 599) {
-      throw new ThreadboardError(
-        'ERR_THREADBOARD_ARGUMENT',
-        `threadboard: recordRequest() needs status as an HTTP status code 100..599; got ${String(status)}`,
-      );
+      throw new ArgumentError(`threadboard: recordRequest() needs status as an HTTP status code 100..599; got ${String(status)}`);
     }
-    this.counters.record(durationMs, status);
+    if (this.#stopping) {
+      if (!this.#warnedRecordAfterStop) {
+        this.#warnedRecordAfterStop = true;
+        process.emitWarning('recordRequest() was called on a stopped threadboard dashboard; the request is not counted', {
+          code: 'THREADBOARD_RECORD_AFTER_STOP',
+        });
+      }
+      return;
+    }
+    this.#counters.record(durationMs, status);
   }
-
-  private web: string | null = null;
 
   /** The live page's address when started with the `web` option, else null. */
   get webUrl(): string | null {
-    return this.web;
+    return this.#web;
   }
 
   /** @internal A front end attached to this dashboard: closed before the threads stop. */
   attachFrontEnd(frontEnd: { url?: string; close(): Promise<void> }): void {
-    if (frontEnd.url) this.web = frontEnd.url;
-    this.closers.push(() => frontEnd.close());
+    if (frontEnd.url) this.#web = frontEnd.url;
+    this.#closers.push(() => frontEnd.close());
   }
 
   /** @internal A server whose requests are not the user's traffic (the dashboard's own web server). */
   excludeFromProbe(server: HttpServer): void {
-    this.probe?.exclude(server);
+    this.#probe?.exclude(server);
   }
 
   /** @internal the shared request counters, for the HTTP probe. */
   get requestCounters(): RequestCounters {
-    return this.counters;
+    return this.#counters;
   }
 
   get isFailed(): boolean {
-    return this.state === 'failed';
+    return this.#session.isFailed;
   }
 
-  /** Stops every thread this dashboard started; resolves when they are gone. Idempotent. */
-  async stop(): Promise<void> {
-    if (this.state === 'stopped') return;
-    this.state = 'stopped';
-    for (const w of this.waiters) w.reject(new DashboardStoppedError(w.call));
-    this.waiters.clear();
-    for (const close of this.closers.splice(0).reverse()) await close();
-    this.web = null;
-    this.probe?.detach();
-    await this.accessLog?.stop();
-    await this.root.stop();
-    this.onCoordinatorGone(true);
+  /**
+   * Stops every thread this dashboard started; resolves when they are gone. Idempotent: every
+   * call, concurrent or later, resolves only once everything is released.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    for (const close of this.#closers.splice(0).reverse()) await close().catch(() => undefined);
+    this.#web = null;
+    this.#probe?.detach();
+    await this.#accessLog?.stop();
+    await this.#session.stop();
   }
 }
 

@@ -22,8 +22,14 @@ export class OptionsError extends ThreadboardError {
 
 /** A thread could not be started (bad file, syntax error, crashed before it said it was ready). */
 export class StartError extends ThreadboardError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /**
+   * How the thread that failed to start ended ('error', 'resource', ...). An own field, so it
+   * survives the trip across a thread boundary when a nested supervisor fails to start.
+   */
+  readonly reason: string;
+  constructor(message: string, options?: { cause?: unknown; reason?: string }) {
     super('ERR_THREADBOARD_START', message, options);
+    this.reason = options?.reason ?? 'error';
   }
 }
 
@@ -59,5 +65,34 @@ export class DashboardStoppedError extends ThreadboardError {
 export class UnknownTargetError extends ThreadboardError {
   constructor(message: string) {
     super('ERR_THREADBOARD_TARGET', message);
+  }
+}
+
+/** A call could not run on the coordinator because it died during the call, and the call is not one to repeat. */
+export class CoordinatorDiedError extends ThreadboardError {
+  constructor(call: string) {
+    super('ERR_THREADBOARD_COORDINATOR_DIED', `threadboard: the coordinator died during ${call}(); it is restarting, so try again`);
+  }
+}
+
+/** The coordinator answered a call with an error (a defect in threadboard: please report it). */
+export class CoordinatorCallError extends ThreadboardError {
+  constructor(call: string, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super('ERR_THREADBOARD_COORDINATOR_CALL', `threadboard: ${call}() failed in the coordinator thread: ${why}`, { cause });
+  }
+}
+
+/** The thread a call is aimed at is between incarnations (starting or restarting). */
+export class NotRunningError extends ThreadboardError {
+  constructor(message: string) {
+    super('ERR_THREADBOARD_NOT_RUNNING', message);
+  }
+}
+
+/** A method was called with an argument it cannot take; the message names it and what it accepts. */
+export class ArgumentError extends ThreadboardError {
+  constructor(message: string) {
+    super('ERR_THREADBOARD_ARGUMENT', message);
   }
 }

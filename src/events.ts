@@ -1,6 +1,6 @@
 /** Lifecycle events a Dashboard emits. `target` is 'coordinator' or a metric worker's name. */
 import type { DashboardSnapshot } from './snapshot.js';
-import type { ChildExitEvent, ChildRestartEvent } from './supervisor/supervisor.js';
+import type { ChildExitEvent, ChildRestartEvent } from './supervisor/types.js';
 
 /** A thread ended. `willRestart` is false for a temporary worker, or a supervisor that gave up. */
 export type ExitEvent = { target: string } & Omit<ChildExitEvent, 'id'>;
@@ -14,12 +14,21 @@ export interface FailedEvent {
   at: string;
 }
 
+/** A custom workers' group gave up (restart intensity exceeded): its workers stay down, the rest carry on. */
+export interface GroupFailedEvent {
+  group: string;
+  workers: string[];
+  message: string;
+  at: string;
+}
+
 export interface DashboardEvents {
   snapshot: [snapshot: DashboardSnapshot];
   exit: [event: ExitEvent];
   restart: [event: RestartEvent];
   /** The root supervisor gave up: the dashboard is down for good, the host process is not. */
   failed: [event: FailedEvent];
+  'group-failed': [event: GroupFailedEvent];
 }
 
 export interface CrashReport {

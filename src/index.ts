@@ -9,12 +9,13 @@ export type {
   MemorySection,
   RequestsSection,
   WorkerInfo,
+  SampleError,
   CoordinatorInfo,
   WorkerStatus,
   ExitReason,
   ExitInfo,
 } from './snapshot.js';
-export type { DashboardEvents, ExitEvent, RestartEvent, FailedEvent, CrashReport } from './events.js';
+export type { DashboardEvents, ExitEvent, RestartEvent, FailedEvent, GroupFailedEvent, CrashReport } from './events.js';
 export type { CollectReport } from './coordinator/collect-round.js';
 export type { FaultKind } from './protocol.js';
 export * from './errors.js';

@@ -10,8 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { OptionsError } from './errors.js';
 import { describe, integer, isPlainObject, noUnknownKeys, oneOf } from './validate.js';
-import type { RestartType } from './supervisor/child-thread.js';
-import type { Strategy } from './supervisor/supervisor.js';
+import type { RestartType, Strategy } from './supervisor/types.js';
 import { BUILTIN_WORKERS, type BuiltinWorkerName } from './snapshot.js';
 
 export interface CustomWorkerOptions {
@@ -26,6 +25,11 @@ export interface CustomWorkerOptions {
   resourceLimits?: ResourceLimits;
   /** Overrides the dashboard-wide hangTimeoutMs for this worker. */
   hangTimeoutMs?: number;
+  /**
+   * Workers with the same group share a supervisor (and its strategy and restart intensity).
+   * Default: the worker's own name, so a worker that keeps crashing gives up alone.
+   */
+  group?: string;
 }
 
 export interface SupervisionOptions {
@@ -84,6 +88,8 @@ export interface MetricWorkerConfig {
   resourceLimits: ResourceLimits;
   hangTimeoutMs: number;
   builtin: boolean;
+  /** The supervisor it runs under: 'builtin', or the custom worker's group. */
+  group: string;
 }
 
 /** What runs in the main thread only (not cloneable, so never sent to the coordinator). */
@@ -168,8 +174,8 @@ function customWorker(
 ): MetricWorkerConfig {
   const at = `workers[${index}]`;
   if (!isPlainObject(value))
-    throw new OptionsError(at, `must be an object { name, file, restart?, data?, resourceLimits?, hangTimeoutMs? }`);
-  noUnknownKeys(at, value, ['name', 'file', 'restart', 'data', 'resourceLimits', 'hangTimeoutMs']);
+    throw new OptionsError(at, `must be an object { name, file, restart?, data?, resourceLimits?, hangTimeoutMs?, group? }`);
+  noUnknownKeys(at, value, ['name', 'file', 'restart', 'data', 'resourceLimits', 'hangTimeoutMs', 'group']);
   const name = value.name;
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
     throw new OptionsError(
@@ -181,6 +187,13 @@ function customWorker(
     throw new OptionsError(`${at}.name`, `'${name}' is reserved for threadboard's own threads; choose another name`);
   if (seen.has(name)) throw new OptionsError(`${at}.name`, `'${name}' is used by two workers; names must be unique`);
   seen.add(name);
+  const group = value.group ?? name;
+  if (typeof group !== 'string' || !NAME_PATTERN.test(group) || RESERVED_NAMES.has(group) || group === 'builtin') {
+    throw new OptionsError(
+      `${at}.group`,
+      `must be a name like a worker's (a letter, then letters, digits, '-' or '_'), other than 'builtin' and the built-in workers' names; got ${describe(group)}`,
+    );
+  }
   if (value.data !== undefined) {
     try {
       structuredClone(value.data);
@@ -196,6 +209,7 @@ function customWorker(
     resourceLimits: resourceLimits(`${at}.resourceLimits`, value.resourceLimits, defaults.limits),
     hangTimeoutMs: integer(`${at}.hangTimeoutMs`, value.hangTimeoutMs, defaults.hangTimeoutMs, 50, 600_000),
     builtin: false,
+    group,
   };
 }
 
@@ -277,6 +291,7 @@ export function resolveOptions(input: unknown, builtinFile: (name: BuiltinWorker
     resourceLimits: workerLimits,
     hangTimeoutMs,
     builtin: true,
+    group: 'builtin',
   }));
   if (o.workers !== undefined) {
     if (!Array.isArray(o.workers)) throw new OptionsError('workers', 'must be an array of { name, file } objects');

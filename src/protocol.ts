@@ -7,13 +7,15 @@
  * Anything can be posted on a BroadcastChannel by anyone holding its name, so samples are
  * validated field by field; a bad one is counted and dropped, never thrown.
  */
+import { jsonPayloadProblem } from './channel/json-payload.js';
 import type { CpuSection, MemorySection, RequestsSection } from './snapshot.js';
 
 export const PROTOCOL_VERSION = 1;
 
 export interface SampleEnvelope {
   v: typeof PROTOCOL_VERSION;
-  kind: 'sample';
+  /** 'sample': a payload; 'sample-error': the sampler produced something that cannot be shown (payload: { problem }). */
+  kind: 'sample' | 'sample-error';
   source: string;
   seq: number;
   /** Epoch ms at which the sample was taken. */
@@ -54,11 +56,15 @@ function inRange(v: unknown, lo: number, hi: number): v is number {
 
 export type ValidationResult = { ok: true; envelope: SampleEnvelope } | { ok: false; problem: string };
 
-/** Checks the envelope and, for the built-in sources, the payload's shape and ranges. */
+const ENVELOPE_KEYS = ['collectId', 'kind', 'payload', 'seq', 'source', 'threadId', 'time', 'v'];
+
+/** Checks the envelope, then the payload: completely and by type for the built-in sources, JSON-shaped and bounded for the rest. */
 export function validateEnvelope(data: unknown): ValidationResult {
   if (!isObject(data)) return { ok: false, problem: 'not an object' };
   if (data.v !== PROTOCOL_VERSION) return { ok: false, problem: `unsupported protocol version ${String(data.v)}` };
-  if (data.kind !== 'sample') return { ok: false, problem: `unknown kind ${String(data.kind)}` };
+  if (data.kind !== 'sample' && data.kind !== 'sample-error') return { ok: false, problem: `unknown kind ${String(data.kind)}` };
+  const extra = exactKeys(data, ENVELOPE_KEYS);
+  if (extra) return { ok: false, problem: `envelope ${extra}` };
   const { source } = data;
   if (typeof source !== 'string' || source.length === 0 || source.length > MAX_SOURCE_LENGTH) {
     return { ok: false, problem: 'source must be a non-empty string of at most 64 characters' };
@@ -69,13 +75,27 @@ export function validateEnvelope(data: unknown): ValidationResult {
   if (data.collectId !== null && !isNonNegativeInteger(data.collectId)) {
     return { ok: false, problem: 'collectId must be null or a non-negative integer' };
   }
-  if (data.payload === undefined) return { ok: false, problem: 'payload is missing' };
-  const payloadProblem = validateBuiltinPayload(source, data.payload);
+  const payloadProblem = data.kind === 'sample-error' ? validateSampleError(data.payload) : validatePayload(source, data.payload);
   if (payloadProblem !== null) return { ok: false, problem: `${source} payload: ${payloadProblem}` };
   return { ok: true, envelope: data as unknown as SampleEnvelope };
 }
 
-function validateBuiltinPayload(source: string, payload: unknown): string | null {
+/** "has unexpected field x" / "lacks field y", or null when `o` has exactly `keys` (sorted). */
+function exactKeys(o: Record<string, unknown>, keys: readonly string[]): string | null {
+  const got = Object.keys(o);
+  for (const k of got) if (!keys.includes(k)) return `has unexpected field ${k.slice(0, 40)}`;
+  for (const k of keys) if (!(k in o)) return `lacks field ${k}`;
+  return null;
+}
+
+function validateSampleError(p: unknown): string | null {
+  if (!isObject(p) || exactKeys(p, ['problem']) || typeof p.problem !== 'string' || p.problem.length > 500) {
+    return 'must be { problem: string of at most 500 characters }';
+  }
+  return null;
+}
+
+function validatePayload(source: string, payload: unknown): string | null {
   switch (source) {
     case 'cpu':
       return validateCpu(payload);
@@ -84,42 +104,70 @@ function validateBuiltinPayload(source: string, payload: unknown): string | null
     case 'requests':
       return validateRequests(payload);
     default:
-      return null;
+      return jsonPayloadProblem(payload);
   }
 }
 
+const CPU_KEYS: ReadonlyArray<keyof CpuSection> = ['cores', 'loadAvg', 'perCore', 'usage'];
+const MEMORY_KEYS: ReadonlyArray<keyof MemorySection> = ['freeMb', 'totalMb', 'usagePercent', 'usedMb'];
+const REQUESTS_KEYS: ReadonlyArray<keyof RequestsSection> = [
+  'activeConnections',
+  'avgLatencyMs',
+  'byStatus',
+  'clientErrorRate',
+  'errorRate',
+  'p50LatencyMs',
+  'p99LatencyMs',
+  'rps',
+  'rps10s',
+  'total',
+];
+const STATUS_KEYS = ['1xx', '2xx', '3xx', '4xx', '5xx'];
+/** More logical cores than any machine Node runs on has: a bound, not a guess. */
+const MAX_CORES = 4096;
+
 function validateCpu(p: unknown): string | null {
   if (!isObject(p)) return 'not an object';
-  const c = p as Partial<Record<keyof CpuSection, unknown>>;
-  if (!inRange(c.usage, 0, 100)) return 'usage must be 0..100';
-  if (!isNonNegativeInteger(c.cores) || c.cores < 1) return 'cores must be a positive integer';
-  if (!Array.isArray(c.loadAvg) || c.loadAvg.length !== 3 || !c.loadAvg.every((x) => inRange(x, 0, Infinity))) {
+  const extra = exactKeys(p, CPU_KEYS);
+  if (extra) return extra;
+  if (!inRange(p.usage, 0, 100)) return 'usage must be 0..100';
+  if (!isNonNegativeInteger(p.cores) || p.cores < 1 || p.cores > MAX_CORES) return `cores must be a whole number 1..${MAX_CORES}`;
+  if (!Array.isArray(p.loadAvg) || p.loadAvg.length !== 3 || !p.loadAvg.every((x) => inRange(x, 0, 1e6))) {
     return 'loadAvg must be three non-negative numbers';
   }
-  if (!Array.isArray(c.perCore) || !c.perCore.every((x) => inRange(x, 0, 100))) return 'perCore must be numbers 0..100';
+  if (!Array.isArray(p.perCore) || p.perCore.length !== p.cores || !p.perCore.every((x) => inRange(x, 0, 100))) {
+    return 'perCore must be one number 0..100 per core';
+  }
   return null;
 }
 
 function validateMemory(p: unknown): string | null {
   if (!isObject(p)) return 'not an object';
-  const m = p as Partial<Record<keyof MemorySection, unknown>>;
-  if (!isNonNegativeInteger(m.totalMb) || !isNonNegativeInteger(m.usedMb) || !isNonNegativeInteger(m.freeMb)) {
+  const extra = exactKeys(p, MEMORY_KEYS);
+  if (extra) return extra;
+  if (!isNonNegativeInteger(p.totalMb) || !isNonNegativeInteger(p.usedMb) || !isNonNegativeInteger(p.freeMb)) {
     return 'totalMb, usedMb and freeMb must be whole megabytes';
   }
-  if (m.freeMb !== m.totalMb - m.usedMb) return 'freeMb must equal totalMb - usedMb';
-  if (!inRange(m.usagePercent, 0, 100)) return 'usagePercent must be 0..100';
+  if (p.freeMb !== p.totalMb - p.usedMb) return 'freeMb must equal totalMb - usedMb';
+  if (!inRange(p.usagePercent, 0, 100)) return 'usagePercent must be 0..100';
   return null;
 }
 
 function validateRequests(p: unknown): string | null {
   if (!isObject(p)) return 'not an object';
-  const r = p as Partial<Record<keyof RequestsSection, unknown>>;
-  for (const key of ['rps', 'avgLatencyMs', 'p50LatencyMs', 'p99LatencyMs'] as const) {
-    if (!inRange(r[key], 0, Infinity)) return `${key} must be a non-negative number`;
+  const extra = exactKeys(p, REQUESTS_KEYS);
+  if (extra) return extra;
+  for (const key of ['rps', 'rps10s', 'avgLatencyMs', 'p50LatencyMs', 'p99LatencyMs'] as const) {
+    if (!inRange(p[key], 0, Number.MAX_SAFE_INTEGER)) return `${key} must be a non-negative number`;
   }
-  if (!inRange(r.errorRate, 0, 100)) return 'errorRate must be 0..100';
-  if (!isNonNegativeInteger(r.activeConnections)) return 'activeConnections must be a non-negative integer';
-  if (!isNonNegativeInteger(r.total)) return 'total must be a non-negative integer';
+  if (!inRange(p.errorRate, 0, 100)) return 'errorRate must be 0..100';
+  if (!inRange(p.clientErrorRate, 0, 100)) return 'clientErrorRate must be 0..100';
+  if (!isNonNegativeInteger(p.activeConnections)) return 'activeConnections must be a non-negative integer';
+  if (!isNonNegativeInteger(p.total)) return 'total must be a non-negative integer';
+  const by = p.byStatus;
+  if (!isObject(by) || exactKeys(by, STATUS_KEYS) || !STATUS_KEYS.every((k) => isNonNegativeInteger(by[k]))) {
+    return 'byStatus must count 1xx, 2xx, 3xx, 4xx and 5xx in whole numbers';
+  }
   return null;
 }
 

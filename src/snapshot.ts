@@ -4,8 +4,9 @@
  * (collectionCount and the coordinator's own status) because those must survive the coordinator.
  */
 
-export type WorkerStatus = 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
-export type ExitReason = 'error' | 'exit' | 'oom' | 'hang' | 'killed';
+import type { ExitInfo, ExitReason, WorkerStatus } from './supervisor/types.js';
+
+export type { ExitInfo, ExitReason, WorkerStatus };
 
 export interface CpuSection {
   /** Share of non-idle time across all cores since the previous sample, 0..100. */
@@ -44,19 +45,27 @@ export interface RequestsSection {
   byStatus: Record<'1xx' | '2xx' | '3xx' | '4xx' | '5xx', number>;
 }
 
-export interface ExitInfo {
-  reason: ExitReason;
+export interface SampleError {
   message: string;
   at: string;
 }
 
 export interface WorkerInfo {
   name: string;
+  /**
+   * The supervisor the worker runs under: 'builtin' for cpu, memory and requests; for a custom
+   * worker its `group` option (its own name by default), so a crash-looping custom worker gives
+   * up alone while the built-in panels keep working.
+   */
+  group: string;
   status: WorkerStatus;
   restarts: number;
   threadId: number | null;
   lastSampleAt: string | null;
   lastExit: ExitInfo | null;
+  /** Samples the worker produced that could not be shown (not JSON-shaped, too big); the last good one stays. */
+  sampleErrors: number;
+  lastSampleError: SampleError | null;
 }
 
 export interface CoordinatorInfo {
@@ -87,6 +96,12 @@ export interface DashboardSnapshot {
   memory: MemorySection | null;
   requests: RequestsSection | null;
   custom: Record<string, unknown>;
+  /**
+   * Sections ('cpu', 'memory', 'requests', or a custom worker's name) whose value is the last
+   * one a thread produced before it went down: kept (rather than turned back to null) until its
+   * replacement delivers a fresh sample.
+   */
+  stale: string[];
   lastUpdated: string | null;
   collectionCount: number;
   accessLog: AccessLogSection | null;
@@ -97,6 +112,12 @@ export interface DashboardSnapshot {
 
 /** The part of a snapshot the coordinator produces; main adds the rest. */
 export type CoordinatorSnapshot = Omit<DashboardSnapshot, 'collectionCount' | 'coordinator' | 'accessLog'>;
+
+/** What a new coordinator starts from: the sections its predecessor last produced. */
+export type SampleSeed = Pick<CoordinatorSnapshot, 'cpu' | 'memory' | 'requests' | 'custom'> & {
+  /** Epoch ms of each source's last sample. */
+  lastSampleMs: Record<string, number>;
+};
 
 /** Names whose payloads fill the fixed sections; any other worker's payload lands in `custom`. */
 export const BUILTIN_WORKERS = ['cpu', 'memory', 'requests'] as const;
@@ -110,10 +131,27 @@ export interface SampleState {
   /** Epoch ms of the newest sample folded in. */
   lastUpdatedMs: number | null;
   lastSampleMs: Record<string, number>;
+  /** Sources whose value came with the seed and has not been sampled afresh since. */
+  carriedOver: Set<string>;
+  sampleErrors: Record<string, { count: number; last: SampleError }>;
 }
 
-export function emptySampleState(): SampleState {
-  return { cpu: null, memory: null, requests: null, custom: {}, lastUpdatedMs: null, lastSampleMs: {} };
+export function emptySampleState(seed: SampleSeed | null = null): SampleState {
+  const state: SampleState = {
+    cpu: seed?.cpu ?? null,
+    memory: seed?.memory ?? null,
+    requests: seed?.requests ?? null,
+    custom: { ...seed?.custom },
+    lastUpdatedMs: null,
+    lastSampleMs: { ...seed?.lastSampleMs },
+    carriedOver: new Set(),
+    sampleErrors: {},
+  };
+  for (const [source, ms] of Object.entries(state.lastSampleMs)) {
+    state.carriedOver.add(source);
+    if (state.lastUpdatedMs === null || ms > state.lastUpdatedMs) state.lastUpdatedMs = ms;
+  }
+  return state;
 }
 
 /**
@@ -135,17 +173,39 @@ export function foldSample(state: SampleState, source: string, timeMs: number, p
       state.custom[source] = payload;
   }
   state.lastSampleMs[source] = timeMs;
+  state.carriedOver.delete(source);
   // Samples can arrive out of order across threads; lastUpdated never moves backwards.
   if (state.lastUpdatedMs === null || timeMs > state.lastUpdatedMs) state.lastUpdatedMs = timeMs;
   return state;
 }
 
+/** A sample the worker could not send: counted and shown as the worker's error; its last good value stays. */
+export function foldSampleError(state: SampleState, source: string, timeMs: number, problem: string): SampleState {
+  const prev = state.sampleErrors[source];
+  state.sampleErrors[source] = { count: (prev?.count ?? 0) + 1, last: { message: problem, at: new Date(timeMs).toISOString() } };
+  return state;
+}
+
 export interface WorkerRuntimeInfo {
   name: string;
+  group: string;
   status: WorkerStatus;
   restarts: number;
   threadId: number | null;
   lastExit: ExitInfo | null;
+}
+
+function hasSection(state: SampleState, source: string): boolean {
+  switch (source) {
+    case 'cpu':
+      return state.cpu !== null;
+    case 'memory':
+      return state.memory !== null;
+    case 'requests':
+      return state.requests !== null;
+    default:
+      return source in state.custom;
+  }
 }
 
 export function buildCoordinatorSnapshot(
@@ -153,23 +213,40 @@ export function buildCoordinatorSnapshot(
   workers: readonly WorkerRuntimeInfo[],
   channel: ChannelStats,
 ): CoordinatorSnapshot {
+  // Stale: the value's thread is gone, either before this coordinator (carried over) or since.
+  const stale = workers
+    .filter((w) => hasSection(state, w.name) && (state.carriedOver.has(w.name) || w.status !== 'running'))
+    .map((w) => w.name);
   return {
     cpu: state.cpu,
     memory: state.memory,
     requests: state.requests,
     custom: { ...state.custom },
+    stale,
     lastUpdated: state.lastUpdatedMs === null ? null : new Date(state.lastUpdatedMs).toISOString(),
     channel: { ...channel },
     workers: workers.map((w) => {
       const sampleMs = state.lastSampleMs[w.name];
+      const errors = state.sampleErrors[w.name];
       return {
         name: w.name,
+        group: w.group,
         status: w.status,
         restarts: w.restarts,
         threadId: w.threadId,
         lastSampleAt: sampleMs === undefined ? null : new Date(sampleMs).toISOString(),
         lastExit: w.lastExit,
+        sampleErrors: errors?.count ?? 0,
+        lastSampleError: errors?.last ?? null,
       };
     }),
   };
+}
+
+/** The seed for a new coordinator, from the last snapshot of the old one. */
+export function seedFrom(snap: CoordinatorSnapshot | null): SampleSeed | null {
+  if (!snap) return null;
+  const lastSampleMs: Record<string, number> = {};
+  for (const w of snap.workers) if (w.lastSampleAt !== null) lastSampleMs[w.name] = Date.parse(w.lastSampleAt);
+  return { cpu: snap.cpu, memory: snap.memory, requests: snap.requests, custom: snap.custom, lastSampleMs };
 }

@@ -126,7 +126,19 @@ describe('--json', () => {
     expect(r.stderr).toBe('');
     const s = JSON.parse(r.stdout) as DashboardSnapshot;
     expect(Object.keys(s).sort()).toEqual(
-      ['accessLog', 'channel', 'collectionCount', 'coordinator', 'cpu', 'custom', 'lastUpdated', 'memory', 'requests', 'workers'].sort(),
+      [
+        'accessLog',
+        'channel',
+        'collectionCount',
+        'coordinator',
+        'cpu',
+        'custom',
+        'lastUpdated',
+        'memory',
+        'requests',
+        'stale',
+        'workers',
+      ].sort(),
     );
     expect(s.cpu).toMatchObject({ usage: expect.any(Number), cores: expect.any(Number) });
     expect(s.cpu!.loadAvg).toHaveLength(3);

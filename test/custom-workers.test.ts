@@ -74,18 +74,22 @@ describe('custom metric workers', () => {
     }
   });
 
+  // The strategy applies within a supervisor: a and b share the group 'ab'; c and the built-ins
+  // run under supervisors of their own, so no strategy ever reaches across to them.
   it.each([
-    ['one_for_all', { memory: 1, a: 1, b: 1 }],
-    ['rest_for_one', { memory: 0, a: 1, b: 1 }],
-    ['one_for_one', { memory: 0, a: 1, b: 0 }],
-  ] as const)('strategy %s restarts the right siblings', async (strategy, expected) => {
+    ['one_for_all', { memory: 0, z: 1, a: 1, b: 1, c: 0 }],
+    ['rest_for_one', { memory: 0, z: 0, a: 1, b: 1, c: 0 }],
+    ['one_for_one', { memory: 0, z: 0, a: 1, b: 0, c: 0 }],
+  ] as const)('strategy %s restarts the right siblings of its group, and no one else', async (strategy, expected) => {
     const dash = await startDashboard({
       ...FAST,
       builtins: ['memory'],
       supervision: { ...FAST.supervision, strategy },
       workers: [
-        { name: 'a', file: fixture('counter-worker.mjs') },
-        { name: 'b', file: fixture('counter-worker.mjs') },
+        { name: 'z', file: fixture('counter-worker.mjs'), group: 'ab' },
+        { name: 'a', file: fixture('counter-worker.mjs'), group: 'ab' },
+        { name: 'b', file: fixture('counter-worker.mjs'), group: 'ab' },
+        { name: 'c', file: fixture('counter-worker.mjs') },
       ],
     });
     try {

@@ -32,6 +32,7 @@ function snapshot(over: Partial<DashboardSnapshot> = {}, at = T0): DashboardSnap
       byStatus: { '1xx': 0, '2xx': 1100, '3xx': 0, '4xx': 90, '5xx': 44 },
     },
     custom: {},
+    stale: [],
     lastUpdated: iso(at),
     collectionCount: 0,
     accessLog: null,
@@ -44,6 +45,9 @@ function snapshot(over: Partial<DashboardSnapshot> = {}, at = T0): DashboardSnap
       threadId: i + 2,
       lastSampleAt: iso(at),
       lastExit: null,
+      group: 'builtin',
+      sampleErrors: 0,
+      lastSampleError: null,
     })),
     ...over,
   };

@@ -301,6 +301,7 @@ describe('snapshot to metric families', () => {
     memory: { totalMb: 1024, usedMb: 256, freeMb: 768, usagePercent: 25 },
     requests: null,
     custom: {},
+    stale: [],
     lastUpdated: '2025-01-02T03:04:05.678Z',
     collectionCount: 7,
     accessLog: null,
@@ -314,6 +315,9 @@ describe('snapshot to metric families', () => {
         threadId: null,
         lastSampleAt: null,
         lastExit: { reason: 'killed', message: 'x', at: '2025-01-02T03:04:05.000Z' },
+        group: 'builtin',
+        sampleErrors: 0,
+        lastSampleError: null,
       },
     ],
   };

@@ -13,26 +13,21 @@ import { PROTOCOL_VERSION, validateEnvelope, type SampleEnvelope } from '../prot
 
 export interface SamplePublisher {
   publish(payload: unknown, collectId: number | null): void;
+  /** The sampler's result cannot be shown (not JSON-shaped, too big): says why instead. */
+  publishError(problem: string, collectId: number | null): void;
 }
 
 export function openSamplePublisher(channelName: string, source: string, threadId: number): SamplePublisher {
   let seq = 0;
+  const post = (kind: SampleEnvelope['kind'], payload: unknown, collectId: number | null): void => {
+    const envelope: SampleEnvelope = { v: PROTOCOL_VERSION, kind, source, seq: seq++, time: Date.now(), threadId, collectId, payload };
+    const channel = new BroadcastChannel(channelName);
+    channel.postMessage(envelope);
+    channel.close();
+  };
   return {
-    publish(payload, collectId) {
-      const envelope: SampleEnvelope = {
-        v: PROTOCOL_VERSION,
-        kind: 'sample',
-        source,
-        seq: seq++,
-        time: Date.now(),
-        threadId,
-        collectId,
-        payload,
-      };
-      const channel = new BroadcastChannel(channelName);
-      channel.postMessage(envelope);
-      channel.close();
-    },
+    publish: (payload, collectId) => post('sample', payload, collectId),
+    publishError: (problem, collectId) => post('sample-error', { problem: problem.slice(0, 500) }, collectId),
   };
 }
 

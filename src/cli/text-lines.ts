@@ -11,19 +11,21 @@ export function bar(percent: number, width = 20): string {
 /** Lines in the shape of the original example: CPU, MEM, REQ, updated. */
 export function snapshotLines(s: DashboardSnapshot): string[] {
   const lines: string[] = [];
+  const stale = (section: string): string => (s.stale.includes(section) ? '  (stale: worker restarting)' : '');
   if (s.cpu) {
     const load = s.cpu.loadAvg.map((l) => l.toFixed(2)).join(', ');
-    lines.push(`CPU ${fixed(s.cpu.usage)}%  load: [${load}]  cores: ${s.cpu.cores}`);
+    lines.push(`CPU ${fixed(s.cpu.usage)}%  load: [${load}]  cores: ${s.cpu.cores}${stale('cpu')}`);
   } else lines.push('CPU (waiting for first sample)');
   if (s.memory) {
     const m = s.memory;
-    lines.push(`MEM ${bar(m.usagePercent)} ${fixed(m.usagePercent)}%  ${m.usedMb}/${m.totalMb} MB`);
+    lines.push(`MEM ${bar(m.usagePercent)} ${fixed(m.usagePercent)}%  ${m.usedMb}/${m.totalMb} MB${stale('memory')}`);
   } else lines.push('MEM (waiting for first sample)');
   if (s.requests) {
     const r = s.requests;
     lines.push(
       `REQ ${fixed(r.rps)} rps  p50: ${fixed(r.p50LatencyMs, 2)}ms  p99: ${fixed(r.p99LatencyMs, 2)}ms  ` +
-        `avg: ${fixed(r.avgLatencyMs, 2)}ms  errors: ${fixed(r.errorRate, 2)}%  conns: ${r.activeConnections}  total: ${r.total}`,
+        `avg: ${fixed(r.avgLatencyMs, 2)}ms  errors: ${fixed(r.errorRate, 2)}%  conns: ${r.activeConnections}  total: ${r.total}` +
+        stale('requests'),
     );
   } else lines.push('REQ (waiting for first sample)');
   lines.push(`updated: ${s.lastUpdated ?? 'never'}`);

@@ -1,28 +1,37 @@
 /**
- * The coordinator's logic: supervises the metric workers, listens on the sample channel,
- * folds samples into the snapshot, runs collect rounds, and pushes each new snapshot to main.
- * The thread entry (workers/coordinator.ts) only wires this to comlink and the supervisor link.
+ * The coordinator's logic: supervises the metric workers (in groups), listens on the sample
+ * channel, folds samples into the snapshot, runs collect rounds, and pushes each new snapshot to
+ * main. The thread entry (workers/coordinator.ts) only wires this to comlink and the supervisor link.
  */
+import { randomInt } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { openSampleListener } from '../channel/sample-channel.js';
-import type { SampleEnvelope, FaultKind } from '../protocol.js';
-import { builtinWorkerData } from './builtin-data.js';
-import { buildCoordinatorSnapshot, emptySampleState, foldSample, type CoordinatorSnapshot } from '../snapshot.js';
-import type { ChildSpec } from '../supervisor/child-thread.js';
-import { Supervisor } from '../supervisor/supervisor.js';
+import type { FaultKind, SampleEnvelope } from '../protocol.js';
+import {
+  buildCoordinatorSnapshot,
+  emptySampleState,
+  foldSample,
+  foldSampleError,
+  type CoordinatorSnapshot,
+  type SampleState,
+} from '../snapshot.js';
+import type { ChildSpec } from '../supervisor/types.js';
 import { injectFault } from '../worker-runtime/faults.js';
+import { builtinWorkerData } from './builtin-data.js';
 import { CollectRound, type CollectReport } from './collect-round.js';
 import type { CoordinatorApi, CoordinatorData, CoordinatorMessage } from './messages.js';
+import { BUILTIN_GROUP, WorkerGroups, type GroupSpec } from './worker-groups.js';
 
 const RECEIVED = 0;
 const REJECTED = 1;
+/** Collect-round ids are random, so nothing on the channel can guess one to answer a round it was not asked. */
+const ROUND_ID_RANGE = 2 ** 48 - 1;
 
 export class Coordinator implements CoordinatorApi {
-  private readonly supervisor: Supervisor;
-  private readonly state = emptySampleState();
+  private readonly workers: WorkerGroups;
+  private readonly state: SampleState;
   private readonly stats: Uint32Array;
   private readonly rounds = new Map<number, CollectRound>();
-  private nextRound = 1;
   private pushScheduled = false;
   private listener: { close(): void } | null = null;
 
@@ -32,70 +41,84 @@ export class Coordinator implements CoordinatorApi {
     private readonly escalate: (message: string) => void,
   ) {
     const { options, shared, channelName } = config;
+    this.state = emptySampleState(config.seed);
     this.stats = new Uint32Array(shared.channelStats);
-    const specs: ChildSpec[] = options.workers.map((w) => ({
-      id: w.name,
-      file: new URL(w.fileHref),
-      restart: w.restart,
-      shutdownMs: options.shutdownMs,
-      hangTimeoutMs: w.hangTimeoutMs,
-      startTimeoutMs: options.startTimeoutMs,
-      resourceLimits: w.resourceLimits,
-      prepare: () => ({
-        workerData: {
-          metric: {
-            channelName,
-            intervalMs: options.intervalMs,
-            data: w.builtin ? builtinWorkerData(w.name, shared) : w.data,
+    const groups: GroupSpec[] = [];
+    for (const w of options.workers) {
+      const spec: ChildSpec = {
+        id: w.name,
+        file: new URL(w.fileHref),
+        restart: w.restart,
+        shutdownMs: options.shutdownMs,
+        hangTimeoutMs: w.hangTimeoutMs,
+        startTimeoutMs: options.startTimeoutMs,
+        resourceLimits: w.resourceLimits,
+        prepare: () => ({
+          workerData: {
+            metric: {
+              channelName,
+              intervalMs: options.intervalMs,
+              data: w.builtin ? builtinWorkerData(w.name, shared) : w.data,
+            },
           },
-        },
-      }),
-    }));
-    this.supervisor = new Supervisor(specs, {
-      strategy: options.strategy,
-      intensity: options.intensity,
-      backoff: options.backoff,
-    });
-    this.supervisor.on('exit', (event) => {
+        }),
+      };
+      const group = groups.find((g) => g.name === w.group);
+      if (group) group.children.push(spec);
+      else groups.push({ name: w.group, children: [spec] });
+    }
+    this.workers = new WorkerGroups(groups, { strategy: options.strategy, intensity: options.intensity, backoff: options.backoff });
+    this.workers.on('exit', (event) => {
       for (const round of this.rounds.values()) round.drop(event.id);
       this.notify({ type: 'worker-exit', event });
       this.schedulePush();
     });
-    this.supervisor.on('restart', (event) => {
+    this.workers.on('restart', (event) => {
       this.notify({ type: 'worker-restart', event });
       this.schedulePush();
     });
-    this.supervisor.on('started', () => this.schedulePush());
-    this.supervisor.on('gave-up', (message) => this.escalate(`metric worker supervisor gave up: ${message}`));
+    this.workers.on('started', () => this.schedulePush());
+    this.workers.on('gave-up', (group, workers, message) => {
+      if (group === BUILTIN_GROUP) {
+        this.escalate(`metric worker supervisor gave up: ${message}`);
+        return;
+      }
+      // A custom group fails alone: the built-in workers, and the other groups, carry on.
+      this.notify({ type: 'group-failed', group, workers, message, at: new Date().toISOString() });
+      this.schedulePush();
+    });
   }
 
   /** Listens first so no worker's first sample is missed, then starts the workers. */
   async start(): Promise<void> {
     this.listener = openSampleListener(this.config.channelName, {
       onSample: (env) => this.onSample(env),
-      onReject: () => {
-        Atomics.add(this.stats, REJECTED, 1);
-        this.schedulePush();
-      },
+      onReject: () => this.reject(),
     });
-    await this.supervisor.start();
+    await this.workers.start();
   }
 
   async stop(): Promise<void> {
-    await this.supervisor.stop();
+    await this.workers.stop();
     this.listener?.close();
     this.listener = null;
   }
 
+  private reject(): void {
+    Atomics.add(this.stats, REJECTED, 1);
+    this.schedulePush();
+  }
+
   private onSample(env: SampleEnvelope): void {
-    if (!this.supervisor.has(env.source)) {
-      // Well-formed but from no worker of this dashboard: someone else is talking on our channel.
-      Atomics.add(this.stats, REJECTED, 1);
-      this.schedulePush();
-      return;
-    }
+    // Only the live thread that owns a name speaks for it: not another worker posting under
+    // its name, not a dead predecessor whose last sample arrives after its replacement started.
+    const owner = this.workers.thread(env.source);
+    if (!owner || owner.threadId !== env.threadId) return this.reject();
     Atomics.add(this.stats, RECEIVED, 1);
-    foldSample(this.state, env.source, env.time, env.payload);
+    // A clock ahead of ours must not pin lastUpdated in the future (and blind staleness checks).
+    const time = Math.min(env.time, Date.now());
+    if (env.kind === 'sample-error') foldSampleError(this.state, env.source, time, (env.payload as { problem: string }).problem);
+    else foldSample(this.state, env.source, time, env.payload);
     if (env.collectId !== null) this.rounds.get(env.collectId)?.answer(env.source);
     this.schedulePush();
   }
@@ -111,8 +134,9 @@ export class Coordinator implements CoordinatorApi {
   }
 
   snapshot(): CoordinatorSnapshot {
-    const workers = this.supervisor.children().map((c) => ({
+    const workers = this.workers.children().map((c) => ({
       name: c.id,
+      group: c.group,
       status: c.status,
       restarts: c.restarts,
       threadId: c.threadId,
@@ -125,15 +149,16 @@ export class Coordinator implements CoordinatorApi {
   }
 
   async collect(): Promise<{ report: CollectReport; snapshot: CoordinatorSnapshot }> {
-    const id = this.nextRound++;
-    const asked = this.supervisor
+    let id = randomInt(ROUND_ID_RANGE);
+    while (this.rounds.has(id)) id = randomInt(ROUND_ID_RANGE);
+    const asked = this.workers
       .children()
       .filter((c) => c.status === 'running')
       .map((c) => c.id);
     const round = new CollectRound(id, asked, this.config.options.collectTimeoutMs);
     this.rounds.set(id, round);
     for (const name of asked) {
-      if (!this.supervisor.send(name, { tb: 'collect', id })) round.drop(name);
+      if (!this.workers.send(name, { tb: 'collect', id })) round.drop(name);
     }
     try {
       const report = await round.done;
@@ -144,13 +169,13 @@ export class Coordinator implements CoordinatorApi {
   }
 
   workerCount(): number {
-    return this.supervisor.runningCount();
+    return this.workers.runningCount();
   }
 
   crashWorker(name: string, how: FaultKind): { threadId: number } | null {
-    const thread = this.supervisor.thread(name);
-    if (!thread || !thread.isReady) return null;
-    if (how === 'kill') this.supervisor.kill(name);
+    const thread = this.workers.thread(name);
+    if (!thread || !thread.isReady || thread.threadId === null) return null;
+    if (how === 'kill') this.workers.kill(name);
     else thread.send({ tb: 'crash', how });
     return { threadId: thread.threadId };
   }

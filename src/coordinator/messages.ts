@@ -3,19 +3,21 @@ import type { MessagePort } from 'node:worker_threads';
 import type { ResolvedOptions } from '../options.js';
 import type { FaultKind } from '../protocol.js';
 import type { SharedBuffers } from '../shared-buffers.js';
-import type { CoordinatorSnapshot } from '../snapshot.js';
-import type { ChildExitEvent, ChildRestartEvent } from '../supervisor/supervisor.js';
+import type { CoordinatorSnapshot, SampleSeed } from '../snapshot.js';
+import type { ChildExitEvent, ChildRestartEvent } from '../supervisor/types.js';
 import type { CollectReport } from './collect-round.js';
 
 export type CoordinatorMessage =
   | { type: 'snapshot'; snapshot: CoordinatorSnapshot }
   | { type: 'worker-exit'; event: ChildExitEvent }
-  | { type: 'worker-restart'; event: ChildRestartEvent };
+  | { type: 'worker-restart'; event: ChildRestartEvent }
+  /** A custom group's supervisor gave up: its workers stay down, the rest carry on. */
+  | { type: 'group-failed'; group: string; workers: string[]; message: string; at: string };
 
 export function isCoordinatorMessage(v: unknown): v is CoordinatorMessage {
   if (typeof v !== 'object' || v === null) return false;
   const t = (v as { type?: unknown }).type;
-  return t === 'snapshot' || t === 'worker-exit' || t === 'worker-restart';
+  return t === 'snapshot' || t === 'worker-exit' || t === 'worker-restart' || t === 'group-failed';
 }
 
 export interface CoordinatorApi {
@@ -34,6 +36,8 @@ export interface CoordinatorData {
   channelName: string;
   options: ResolvedOptions;
   shared: SharedBuffers;
+  /** The sections the previous coordinator last produced, kept until fresh samples replace them. */
+  seed: SampleSeed | null;
   /** comlink endpoint for CoordinatorApi. */
   port: MessagePort;
 }

@@ -4,28 +4,12 @@
  * nothing from a dead thread (its heartbeat cell, its listeners) can leak into its replacement.
  */
 import { EventEmitter } from 'node:events';
-import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
+import { isControlToParent, type ControlToChild } from '../protocol.js';
 import { classifyExit, type ExitClass, type TerminationCause } from './exit-reason.js';
 import { workerExecArgv } from './exec-argv.js';
 import { createHeartbeatCell, heartbeatPeriodFor, msSinceBeat, SUPERVISED_KEY, type SupervisedData } from './heartbeat.js';
-import { isControlToParent, type ControlToChild } from '../protocol.js';
-
-export type RestartType = 'permanent' | 'transient' | 'temporary';
-
-export interface ChildSpec {
-  id: string;
-  file: URL;
-  restart: RestartType;
-  /** How long a graceful stop may take before the thread is terminated. */
-  shutdownMs: number;
-  /** No heartbeat for this long and the watchdog terminates the thread (reason 'hang'). */
-  hangTimeoutMs: number;
-  /** The thread must report ready within this long after spawn. */
-  startTimeoutMs: number;
-  resourceLimits?: ResourceLimits;
-  /** Called for each incarnation: fresh workerData and transferables (ports cannot be reused). */
-  prepare?: () => { workerData?: Record<string, unknown>; transferList?: TransferListItem[] };
-}
+import type { ChildSpec } from './types.js';
 
 export interface ChildThreadEvents {
   ready: [];
@@ -34,8 +18,9 @@ export interface ChildThreadEvents {
 }
 
 export class ChildThread extends EventEmitter<ChildThreadEvents> {
-  readonly threadId: number;
-  private readonly worker: Worker;
+  /** null when the Worker could not be created at all (its exit is then reported on the next turn). */
+  readonly threadId: number | null;
+  private readonly worker: Worker | null;
   private readonly heartbeat = createHeartbeatCell();
   private watchdog: NodeJS.Timeout | null = null;
   private error: unknown = undefined;
@@ -44,30 +29,47 @@ export class ChildThread extends EventEmitter<ChildThreadEvents> {
   private hangDetail = '';
   private exited = false;
   private readonly exitPromise: Promise<void>;
+  private resolveExit!: () => void;
 
   constructor(private readonly spec: ChildSpec) {
     super();
-    const prepared = spec.prepare?.() ?? {};
-    const supervised: SupervisedData = {
-      name: spec.id,
-      heartbeat: this.heartbeat,
-      heartbeatMs: heartbeatPeriodFor(spec.hangTimeoutMs),
-    };
-    this.worker = new Worker(spec.file, {
-      workerData: { ...prepared.workerData, [SUPERVISED_KEY]: supervised },
-      ...(prepared.transferList ? { transferList: prepared.transferList } : {}),
-      execArgv: workerExecArgv(process.execArgv),
-      ...(spec.resourceLimits ? { resourceLimits: spec.resourceLimits } : {}),
-    });
-    this.threadId = this.worker.threadId;
-    this.exitPromise = new Promise((resolve) => this.worker.once('exit', () => resolve()));
-    this.worker.on('message', (msg: unknown) => this.onMessage(msg));
-    this.worker.on('error', (err) => {
+    this.exitPromise = new Promise((resolve) => (this.resolveExit = resolve));
+    this.worker = this.spawn();
+    this.threadId = this.worker?.threadId ?? null;
+    if (!this.worker) {
+      // new Worker() itself threw (EAGAIN creating the thread, EMFILE for its ports, a bad
+      // execArgv): an exit like any other, reported once the caller has attached its listeners.
+      setImmediate(() => this.onExit(1));
+      return;
+    }
+    const worker = this.worker;
+    worker.on('message', (msg: unknown) => this.onMessage(msg));
+    worker.on('error', (err) => {
       // Only the first error matters: it is what killed the thread.
       if (this.error === undefined) this.error = err;
     });
-    this.worker.once('exit', (code) => this.onExit(code));
-    this.armWatchdog(spec.startTimeoutMs);
+    worker.once('exit', (code) => this.onExit(code));
+    this.armWatchdog(this.spec.startTimeoutMs);
+  }
+
+  private spawn(): Worker | null {
+    try {
+      const prepared = this.spec.prepare?.() ?? {};
+      const supervised: SupervisedData = {
+        name: this.spec.id,
+        heartbeat: this.heartbeat,
+        heartbeatMs: heartbeatPeriodFor(this.spec.hangTimeoutMs),
+      };
+      return new Worker(this.spec.file, {
+        workerData: { ...prepared.workerData, [SUPERVISED_KEY]: supervised },
+        ...(prepared.transferList ? { transferList: prepared.transferList } : {}),
+        execArgv: workerExecArgv(process.execArgv),
+        ...(this.spec.resourceLimits ? { resourceLimits: this.spec.resourceLimits } : {}),
+      });
+    } catch (err) {
+      this.error = err;
+      return null;
+    }
   }
 
   get isReady(): boolean {
@@ -79,14 +81,14 @@ export class ChildThread extends EventEmitter<ChildThreadEvents> {
   }
 
   send(msg: ControlToChild): void {
-    if (!this.exited) this.worker.postMessage(msg);
+    if (!this.exited) this.worker?.postMessage(msg);
   }
 
   /** Terminates the thread now, remembering why so the exit is classified correctly. */
   terminate(cause: TerminationCause): Promise<void> {
     if (this.exited) return Promise.resolve();
     this.terminatedFor ??= cause;
-    void this.worker.terminate();
+    this.worker?.terminate().catch(() => undefined);
     return this.exitPromise;
   }
 
@@ -154,10 +156,16 @@ export class ChildThread extends EventEmitter<ChildThreadEvents> {
   }
 
   private onExit(exitCode: number): void {
+    if (this.exited) return;
     this.exited = true;
     if (this.watchdog) clearTimeout(this.watchdog);
     this.watchdog = null;
-    this.worker.removeAllListeners();
+    if (this.worker) {
+      this.worker.removeAllListeners();
+      // A stray 'error' after 'exit' must find a listener: an unheard 'error' event throws into the host.
+      this.worker.on('error', () => undefined);
+    }
+    this.resolveExit();
     const cls = classifyExit({
       error: this.error,
       exitCode,

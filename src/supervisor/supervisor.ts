@@ -6,50 +6,17 @@
  * owner escalates (the coordinator crashes itself; the main thread marks the dashboard failed).
  */
 import { EventEmitter } from 'node:events';
-import { ChildThread, type ChildSpec } from './child-thread.js';
-import type { ExitClass } from './exit-reason.js';
-import { backoffDelay, exceedsIntensity, pruneWindow, type Backoff, type Intensity } from './intensity.js';
 import { StartError } from '../errors.js';
 import type { ControlToChild } from '../protocol.js';
-import type { ExitInfo, ExitReason, WorkerStatus } from '../snapshot.js';
-
-export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one';
+import { ChildThread } from './child-thread.js';
+import type { ExitClass } from './exit-reason.js';
+import { backoffDelay, exceedsIntensity, pruneWindow, type Backoff, type Intensity } from './intensity.js';
+import type { ChildExitEvent, ChildRestartEvent, ChildSpec, ChildStatus, ExitInfo, ExitReason, Strategy, WorkerStatus } from './types.js';
 
 export interface SupervisorOptions {
   strategy: Strategy;
   intensity: Intensity;
   backoff: Backoff;
-}
-
-export interface ChildExitEvent {
-  id: string;
-  threadId: number;
-  reason: ExitReason;
-  message: string;
-  at: string;
-  /** Whether the supervisor will restart it (false: temporary child, normal exit, or giving up). */
-  willRestart: boolean;
-}
-
-export interface ChildRestartEvent {
-  id: string;
-  restarts: number;
-  oldThreadId: number | null;
-  newThreadId: number;
-  /** Backoff applied before the new thread was spawned. */
-  delayMs: number;
-  /** From the old thread's exit to the new thread reporting ready. */
-  downtimeMs: number;
-  at: string;
-}
-
-export interface ChildStatus {
-  id: string;
-  status: WorkerStatus;
-  restarts: number;
-  threadId: number | null;
-  startedAt: string | null;
-  lastExit: ExitInfo | null;
 }
 
 export interface SupervisorEvents {
@@ -71,7 +38,12 @@ interface ChildEntry {
   /** Set while a replacement is pending: when and from which thread the child went down. */
   down: { at: number; threadId: number | null; delayMs: number } | null;
   recentRestarts: number[];
+  /** Consecutive 'resource' exits since the child last ran: the backoff for the next retry. */
+  resourceRetries: number;
 }
+
+/** Retries after a resource shortage wait at least this long, even with a zero backoff configured. */
+const RESOURCE_RETRY_FLOOR_MS = 50;
 
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly entries: ChildEntry[];
@@ -93,6 +65,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       restartTimer: null,
       down: null,
       recentRestarts: [],
+      resourceRetries: 0,
     }));
   }
 
@@ -120,6 +93,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (!wasGivenUp) e.status = 'stopped';
     }
     this.state = 'stopped';
+  }
+
+  get hasGivenUp(): boolean {
+    return this.state === 'gave-up';
   }
 
   has(id: string): boolean {
@@ -172,11 +149,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return new Promise((resolve, reject) => {
       const thread = this.spawn(e);
       const onExit = (cls: ExitClass): void => {
-        // A nested supervisor's start failure is already the precise message: pass it up as it is.
-        const nested = cls.kind === 'crash' ? /StartError: (threadboard: .*)$/s.exec(cls.message) : null;
-        if (nested) return reject(new StartError(nested[1]!));
+        if (cls.kind === 'crash' && cls.nestedStart) {
+          // A nested supervisor's start failure already names the child and why: pass it up as it is.
+          return reject(new StartError(cls.message, { reason: cls.reason }));
+        }
         const why = cls.kind === 'crash' ? `${cls.reason}: ${cls.message}` : 'it exited before reporting ready';
-        reject(new StartError(`threadboard: the ${e.spec.id} thread failed to start (${why}); check ${e.spec.file.href}`));
+        const hint =
+          cls.kind === 'crash' && cls.reason === 'resource'
+            ? 'the process is out of file descriptors or threads for now: raise `ulimit -n` or close what holds them'
+            : `check ${e.spec.file.href}`;
+        reject(
+          new StartError(`threadboard: the ${e.spec.id} thread failed to start (${why}); ${hint}`, {
+            reason: cls.kind === 'crash' ? cls.reason : 'exit',
+          }),
+        );
       };
       thread.once('exit', onExit);
       thread.once('ready', () => {
@@ -197,8 +183,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private onReady(e: ChildEntry, thread: ChildThread): void {
-    if (e.thread !== thread) return;
+    if (e.thread !== thread || thread.threadId === null) return;
     e.status = 'running';
+    e.resourceRetries = 0;
     e.startedAt = new Date().toISOString();
     this.emit('started', e.spec.id, thread.threadId);
     if (e.down) {
@@ -228,7 +215,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     e.lastExit = exit;
     const restartable =
       this.state === 'running' && (e.spec.restart === 'permanent' || (e.spec.restart === 'transient' && cls.kind === 'crash'));
-    const overLimit = restartable && exceedsIntensity(this.recentRestarts, now, this.options.intensity);
+    // A shortage of descriptors or threads says nothing about the child: it is retried with
+    // backoff for as long as it lasts, and never counted toward giving up.
+    const transient = reason === 'resource';
+    const overLimit = restartable && !transient && exceedsIntensity(this.recentRestarts, now, this.options.intensity);
     const willRestart = restartable && !overLimit;
     this.emit('exit', { id: e.spec.id, threadId: thread.threadId, ...exit, willRestart });
 
@@ -240,14 +230,27 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.giveUp(e, exit);
       return;
     }
-    this.recentRestarts = [...pruneWindow(this.recentRestarts, now, this.options.intensity.periodMs), now];
-    e.recentRestarts = pruneWindow(e.recentRestarts, now, this.options.intensity.periodMs);
-    const delayMs = backoffDelay(e.recentRestarts.length, this.options.backoff);
-    e.recentRestarts.push(now);
+    let delayMs: number;
+    if (transient) {
+      delayMs = backoffDelay(e.resourceRetries + 1, {
+        initialMs: Math.max(RESOURCE_RETRY_FLOOR_MS, this.options.backoff.initialMs),
+        maxMs: Math.max(RESOURCE_RETRY_FLOOR_MS, this.options.backoff.maxMs),
+      });
+      e.resourceRetries += 1;
+    } else {
+      this.recentRestarts = [...pruneWindow(this.recentRestarts, now, this.options.intensity.periodMs), now];
+      e.recentRestarts = pruneWindow(e.recentRestarts, now, this.options.intensity.periodMs);
+      delayMs = backoffDelay(e.recentRestarts.length, this.options.backoff);
+      e.recentRestarts.push(now);
+    }
     const group = this.restartGroup(e);
     for (const member of group) {
       member.status = 'restarting';
-      member.down = { at: now, threadId: member === e ? thread.threadId : (member.thread?.threadId ?? null), delayMs };
+      // A child whose replacement never came up keeps the time and thread it first went down
+      // with, so the restart event's downtime covers every failed attempt.
+      member.down = member.down
+        ? { ...member.down, delayMs }
+        : { at: now, threadId: member === e ? thread.threadId : (member.thread?.threadId ?? null), delayMs };
       this.cancelRestart(member);
     }
     void this.restartGroupAfter(group, delayMs);

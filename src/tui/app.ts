@@ -4,7 +4,7 @@
  * second, plus once a second for the clocks: never in a loop.
  */
 import type { Dashboard } from '../dashboard.js';
-import type { ExitEvent, FailedEvent, RestartEvent } from '../events.js';
+import type { ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../events.js';
 import type { FaultKind } from '../protocol.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import { DashboardState } from './dashboard-state.js';
@@ -66,10 +66,15 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     state.onFailed(e);
     requestRender();
   };
+  const onGroupFailed = (e: GroupFailedEvent): void => {
+    state.onGroupFailed(e);
+    requestRender();
+  };
   dash.on('snapshot', onSnapshot);
   dash.on('exit', onExit);
   dash.on('restart', onRestart);
   dash.on('failed', onFailed);
+  dash.on('group-failed', onGroupFailed);
   // Uptimes and "… ago" advance even when the interval is long.
   const clockTimer = setInterval(requestRender, 1000);
 
@@ -94,6 +99,7 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     dash.off('exit', onExit);
     dash.off('restart', onRestart);
     dash.off('failed', onFailed);
+    dash.off('group-failed', onGroupFailed);
     ui.destroy();
     resolveDone();
   };

@@ -2,9 +2,20 @@
  * Everything the terminal dashboard shows, derived from the engine's pushes and the user's
  * keys, with no blessed in it: the view only reads it. Tests drive it with plain objects.
  */
-import type { ExitEvent, FailedEvent, RestartEvent } from '../events.js';
+import type { ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../events.js';
 import type { DashboardSnapshot } from '../snapshot.js';
-import { actionText, EventLog, exitText, failedText, problemText, recoveredText, RecoveryWatch, restartText } from './event-log.js';
+import {
+  actionText,
+  EventLog,
+  exitText,
+  failedText,
+  groupFailedText,
+  problemText,
+  recoveredText,
+  RecoveryWatch,
+  restartText,
+  sampleErrorText,
+} from './event-log.js';
 import { historyCapacity, SampleSeries } from './history.js';
 import { WorkersModel, type WorkerRow } from './workers-model.js';
 
@@ -28,7 +39,13 @@ export class DashboardState {
   }
 
   onSnapshot(s: DashboardSnapshot, nowMs: number): void {
+    const before = this.snapshot;
     this.snapshot = s;
+    for (const w of s.workers) {
+      const seen = before?.workers.find((x) => x.name === w.name)?.sampleErrors ?? 0;
+      if (w.sampleErrors > seen && w.lastSampleError)
+        this.log.add(Date.parse(w.lastSampleError.at), sampleErrorText(w.name, w.lastSampleError.message));
+    }
     this.workers.applySnapshot(s, nowMs);
     if (this.failed) this.workers.markFailed();
     const sampleAt = (name: string): string | null => s.workers.find((w) => w.name === name)?.lastSampleAt ?? null;
@@ -54,6 +71,10 @@ export class DashboardState {
     this.failed = e.message;
     this.workers.markFailed();
     this.log.add(Date.parse(e.at), failedText(e));
+  }
+
+  onGroupFailed(e: GroupFailedEvent): void {
+    this.log.add(Date.parse(e.at), groupFailedText(e));
   }
 
   action(text: string, nowMs: number): void {

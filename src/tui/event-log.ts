@@ -2,7 +2,7 @@
  * The event log: crashes, restarts, recoveries and what the user asked for, one tagged line
  * each, newest last, bounded so a crash loop cannot grow memory.
  */
-import type { ExitEvent, FailedEvent, RestartEvent } from '../events.js';
+import type { ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../events.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import { clock, millis } from './format.js';
 import { escapeTags } from './tags.js';
@@ -36,7 +36,7 @@ export function shortMessage(message: string, max = 60): string {
 export function exitText(e: ExitEvent): string {
   const next = e.willRestart ? 'restarting' : 'not restarted';
   const why = e.message ? ` (${shortMessage(e.message)})` : '';
-  return `{red-fg}✖ ${e.target}{/red-fg} thread ${e.threadId} died: {bold}${e.reason}{/bold}${why}, ${next}`;
+  return `{red-fg}✖ ${e.target}{/red-fg} thread ${e.threadId ?? '(never started)'} died: {bold}${e.reason}{/bold}${why}, ${next}`;
 }
 
 export function restartText(e: RestartEvent): string {
@@ -50,6 +50,15 @@ export function recoveredText(target: string, ms: number): string {
 
 export function failedText(e: FailedEvent): string {
   return `{red-fg}{bold}✖ dashboard failed{/bold}{/red-fg}: ${shortMessage(e.message, 120)} (press q to quit)`;
+}
+
+export function groupFailedText(e: GroupFailedEvent): string {
+  const who = e.workers.length === 1 && e.workers[0] === e.group ? e.group : `group ${e.group} (${e.workers.join(', ')})`;
+  return `{red-fg}✖ ${escapeTags(who)} gave up{/red-fg}: ${shortMessage(e.message, 100)}; the built-in workers carry on`;
+}
+
+export function sampleErrorText(worker: string, message: string): string {
+  return `{red-fg}! ${escapeTags(worker)}{/red-fg} sample refused: ${shortMessage(message, 100)}`;
 }
 
 export function actionText(text: string): string {

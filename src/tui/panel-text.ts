@@ -8,6 +8,11 @@ import { escapeTags, visibleText } from './tags.js';
 
 const WAITING = '{gray-fg}waiting for first sample…{/gray-fg}';
 
+/** The first line of a panel whose value predates its worker's current thread (snapshot.stale). */
+export function staleLines(stale: boolean, width: number): string[] {
+  return stale ? packSegments(['{yellow-fg}{bold}STALE{/bold}{/yellow-fg}', '{yellow-fg}worker restarting{/yellow-fg}'], width) : [];
+}
+
 /** Color for a utilisation figure: calm, busy, saturated. */
 export function loadColor(pct: number): 'green' | 'yellow' | 'red' {
   return pct >= 85 ? 'red' : pct >= 60 ? 'yellow' : 'green';

@@ -10,7 +10,7 @@ import { headerText } from './header.js';
 import { historyLabels, type SampleSeries } from './history.js';
 import { footerText } from './keys.js';
 import { computeLayout, MIN_COLS, MIN_ROWS, panelSplit, type Layout, type Rect } from './layout.js';
-import { cpuLines, memoryLines, packSegments, requestLines } from './panel-text.js';
+import { cpuLines, memoryLines, packSegments, requestLines, staleLines } from './panel-text.js';
 import { workerTableLines } from './workers-table.js';
 
 export interface ViewOptions {
@@ -171,10 +171,26 @@ export class DashboardView {
       const cpuInner = l.cpu.width - 2;
       // Per-core lines take at most a third of the panel, so the history keeps its room.
       const coreRows = Math.max(1, Math.floor((l.cpu.height - 2) / 3));
-      this.fillPanel(this.cpu, l.cpu, cpuLines(s?.cpu ?? null, cpuInner, coreRows), state.cpu, state.intervalMs, 100);
-      this.fillPanel(this.memory, l.memory, memoryLines(s?.memory ?? null, l.memory.width - 2), state.memory, state.intervalMs, 100);
+      const stale = (section: string, width: number): string[] => staleLines(s?.stale.includes(section) ?? false, width);
+      this.fillPanel(
+        this.cpu,
+        l.cpu,
+        [...stale('cpu', cpuInner), ...cpuLines(s?.cpu ?? null, cpuInner, coreRows)],
+        state.cpu,
+        state.intervalMs,
+        100,
+      );
+      const memInner = l.memory.width - 2;
+      this.fillPanel(
+        this.memory,
+        l.memory,
+        [...stale('memory', memInner), ...memoryLines(s?.memory ?? null, memInner)],
+        state.memory,
+        state.intervalMs,
+        100,
+      );
       const reqInner = l.requests.width - 2;
-      const reqLines = requestLines(s?.requests ?? null, s?.accessLog ?? null, reqInner);
+      const reqLines = [...stale('requests', reqInner), ...requestLines(s?.requests ?? null, s?.accessLog ?? null, reqInner)];
       if (this.options.demo)
         reqLines.push(...packSegments(['{yellow-fg}demo app{/yellow-fg}', `{yellow-fg}${this.options.demo.url}{/yellow-fg}`], reqInner));
       const rpsMax = niceCeiling(Math.max(0, state.rps.max()) * 1.2, 5);

@@ -9,6 +9,7 @@
  * throws crashes the worker on purpose: the supervisor restarts it (let it crash).
  */
 import { threadId, workerData } from 'node:worker_threads';
+import { jsonPayloadProblem } from '../channel/json-payload.js';
 import { openSamplePublisher } from '../channel/sample-channel.js';
 import { injectFault } from './faults.js';
 import { connectToSupervisor, supervisedData } from './supervised.js';
@@ -56,7 +57,11 @@ export function defineMetricWorker(sample: Sampler): void {
   const run = (collectId: number | null): Promise<void> => {
     chain = chain.then(async () => {
       const payload = await sample();
-      publisher.publish(payload, collectId);
+      // Refused here, where it is made, so no front end ever meets a value it cannot serialize;
+      // the worker lives on and the dashboard shows the problem as this worker's sample error.
+      const problem = jsonPayloadProblem(payload);
+      if (problem === null) publisher.publish(payload, collectId);
+      else publisher.publishError(`the sampler returned something that cannot be shown: ${problem}`, collectId);
     });
     // A rejected sample must crash the thread, not vanish into a promise.
     chain.catch((err: unknown) =>
