@@ -1,0 +1,37 @@
+// Issue 9: a short run of the soak (npm run soak -- --minutes N) is part of the suite.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { repo } from './scenario.js';
+
+const run = promisify(execFile);
+
+describe('the soak, for one minute', () => {
+  it('random faults on every thread under load: no request lost, no uncaught error, threads and descriptors back where they were', async () => {
+    const { stdout } = await run(process.execPath, ['dist/scripts/soak/soak.js', '--minutes', '1', '--json'], {
+      cwd: repo,
+      timeout: 150_000,
+    }).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
+    const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      ok: boolean;
+      faultsInjected: number;
+      restartsSurvived: number;
+      coordinatorRestarts: number;
+      requests: { counted: number; sent: number; lost: number };
+      uncaught: number;
+      failed: boolean;
+      threads: { start: number; end: number };
+      fds: { start: number; end: number };
+    };
+    expect(r.uncaught).toBe(0);
+    expect(r.failed).toBe(false);
+    expect(r.faultsInjected).toBeGreaterThan(20);
+    expect(r.restartsSurvived).toBeGreaterThan(20);
+    expect(r.coordinatorRestarts).toBeGreaterThan(0);
+    expect(r.requests.sent).toBeGreaterThan(5000);
+    expect(r.requests.lost).toBe(0);
+    expect(r.threads.end).toBe(r.threads.start);
+    expect(r.fds.end).toBe(r.fds.start);
+    expect(r.ok).toBe(true);
+  }, 180_000);
+});
