@@ -1,0 +1,142 @@
+/** The web server's limits as plain functions: caps, budgets, admission order, defaults, timeouts, counters in /metrics. */
+import { describe, expect, it } from 'vitest';
+import { addressKey } from '../../dist/src/web/address.js';
+import { AddressCounts } from '../../dist/src/web/address-counts.js';
+import { AuthFailures } from '../../dist/src/web/auth-failures.js';
+import { clientErrorVerdict } from '../../dist/src/web/client-error.js';
+import { RateLimiter, retryAfterSeconds } from '../../dist/src/web/rate-limiter.js';
+import { headerCount } from '../../dist/src/web/raw-headers.js';
+import { admitRequest } from '../../dist/src/web/request-admission.js';
+import { serverTimeouts } from '../../dist/src/web/timeouts.js';
+
+describe('connections per address', () => {
+  it('admits up to max per key, each key apart, and forgets a key once its last connection closes', () => {
+    const c = new AddressCounts();
+    for (let i = 0; i < 3; i++) expect(c.tryAdd('a', 3)).toBe(true);
+    expect(c.tryAdd('a', 3)).toBe(false);
+    expect(c.tryAdd('b', 3)).toBe(true);
+    expect([c.of('a'), c.total, c.addresses]).toEqual([3, 4, 2]);
+    c.remove('a');
+    expect(c.tryAdd('a', 3)).toBe(true);
+    for (let i = 0; i < 3; i++) c.remove('a');
+    c.remove('b');
+    expect([c.total, c.addresses]).toEqual([0, 0]);
+    // A stray remove (a key never added) changes nothing.
+    c.remove('zzz');
+    expect(c.total).toBe(0);
+  });
+
+  it('counts a whole IPv6 /64 as one address, and IPv4-mapped addresses as IPv4', () => {
+    const c = new AddressCounts();
+    expect(c.tryAdd(addressKey('2001:db8:1:2::1'), 2)).toBe(true);
+    expect(c.tryAdd(addressKey('2001:db8:1:2:ffff::9'), 2)).toBe(true);
+    expect(c.tryAdd(addressKey('2001:db8:1:2:abcd::5'), 2)).toBe(false);
+    expect(c.tryAdd(addressKey('2001:db8:1:3::1'), 2)).toBe(true);
+    expect(c.tryAdd(addressKey('::ffff:10.0.0.1'), 1)).toBe(true);
+    expect(c.tryAdd(addressKey('10.0.0.1'), 1)).toBe(false);
+  });
+});
+
+describe('raw headers', () => {
+  it('counts a header by name in any case, never by value', () => {
+    expect(headerCount(['Host', 'a', 'host', 'b', 'X-Host', 'host'], 'host')).toBe(2);
+    expect(headerCount(['HOST', 'a'], 'host')).toBe(1);
+    expect(headerCount([], 'host')).toBe(0);
+  });
+});
+
+describe('budgets', () => {
+  it('peek() tells what take() would answer without spending', () => {
+    let now = 0;
+    const rl = new RateLimiter(2, 2000, 100, () => now);
+    expect(rl.peek('a')).toEqual({ ok: true });
+    rl.take('a');
+    expect(rl.peek('a')).toEqual({ ok: true });
+    expect(rl.peek('a')).toEqual({ ok: true });
+    rl.take('a');
+    expect(rl.peek('a')).toEqual({ ok: false, retryAfterMs: 1000 });
+    now = 600;
+    expect(rl.peek('a')).toEqual({ ok: false, retryAfterMs: 400 });
+    now = 1000;
+    expect(rl.peek('a').ok).toBe(true);
+  });
+
+  it('Retry-After is whole seconds, at least 1', () => {
+    expect([0, 1, 999, 1000, 1001, 5950].map(retryAfterSeconds)).toEqual(['1', '1', '1', '1', '2', '6']);
+  });
+
+  it('blocks an address after max wrong tokens until one refills, other addresses untouched', () => {
+    let now = 0;
+    const f = new AuthFailures(3, 60_000, 100, () => now);
+    for (let i = 0; i < 3; i++) {
+      expect(f.blockedForMs('a')).toBe(0);
+      f.record('a');
+    }
+    expect(f.blockedForMs('a')).toBe(20_000);
+    expect(f.blockedForMs('b')).toBe(0);
+    now = 19_999;
+    expect(f.blockedForMs('a')).toBe(1);
+    now = 20_000;
+    expect(f.blockedForMs('a')).toBe(0);
+    f.record('a');
+    expect(f.blockedForMs('a')).toBe(20_000);
+  });
+});
+
+describe('request admission', () => {
+  const limits = (requests = 100, failures = 100) => ({
+    requests: new RateLimiter(requests, 1000),
+    authFailures: new AuthFailures(failures, 60_000),
+  });
+
+  it('spends the request budget first, then refuses a blocked address, then a duplicate Host', () => {
+    expect(admitRequest({ addressKey: 'a', hostHeaders: 1 }, limits())).toEqual({ ok: true });
+    expect(admitRequest({ addressKey: 'a', hostHeaders: 0 }, limits())).toEqual({ ok: true });
+    expect(admitRequest({ addressKey: 'a', hostHeaders: 2 }, limits())).toMatchObject({ status: 400, reason: 'duplicate_host' });
+
+    const l = limits(100, 1);
+    l.authFailures.record('a');
+    const blocked = admitRequest({ addressKey: 'a', hostHeaders: 2 }, l);
+    expect(blocked).toMatchObject({ status: 429, reason: 'auth_failures', headers: { 'Retry-After': '60' } });
+    expect(admitRequest({ addressKey: 'b', hostHeaders: 1 }, l)).toEqual({ ok: true });
+
+    const one = limits(1, 1);
+    one.authFailures.record('a');
+    // The request budget is spent even by requests that are then refused for another reason.
+    expect(admitRequest({ addressKey: 'a', hostHeaders: 1 }, one)).toMatchObject({ reason: 'auth_failures' });
+    expect(admitRequest({ addressKey: 'a', hostHeaders: 1 }, one)).toMatchObject({
+      status: 429,
+      reason: 'rate',
+      headers: { 'Retry-After': '1' },
+    });
+  });
+});
+
+describe('server timeouts', () => {
+  it('checks often enough that no socket outlives 1.2 header deadlines, and never more often than every 100 ms', () => {
+    for (const ms of [500, 1000, 5000, 30_000]) {
+      const t = serverTimeouts(ms);
+      expect(t.headersTimeout).toBe(ms);
+      expect(t.keepAliveTimeout).toBe(ms);
+      // Node refuses a headersTimeout longer than requestTimeout.
+      expect(t.requestTimeout).toBeGreaterThanOrEqual(ms);
+      expect(t.connectionsCheckingInterval).toBeLessThanOrEqual(Math.max(100, ms / 5));
+      expect(t.connectionsCheckingInterval).toBeGreaterThanOrEqual(100);
+    }
+    expect(serverTimeouts(5000).connectionsCheckingInterval).toBe(1000);
+  });
+
+  it("keeps Node's answers to client errors and names what to count", () => {
+    expect(clientErrorVerdict('ERR_HTTP_REQUEST_TIMEOUT')).toEqual({
+      reason: 'timeout',
+      response: 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n',
+    });
+    expect(clientErrorVerdict('HPE_HEADER_OVERFLOW').response).toMatch(/^HTTP\/1\.1 431 /);
+    expect(clientErrorVerdict('HPE_INVALID_METHOD')).toMatchObject({
+      reason: 'malformed',
+      response: expect.stringMatching(/^HTTP\/1\.1 400 /),
+    });
+    expect(clientErrorVerdict('ECONNRESET')).toEqual({ reason: null, response: null });
+    expect(clientErrorVerdict(undefined)).toEqual({ reason: null, response: null });
+  });
+});
