@@ -327,6 +327,9 @@ describe('snapshot to metric families', () => {
       framesSent: 9,
       framesDropped: 1,
       rejected: { origin: 2 },
+      rejectedRequests: {},
+      droppedConnections: {},
+      openConnections: 4,
     });
     const get = (name: string) => families.find((f) => f.name === name)!;
     expect(get('threadboard_cpu_usage_ratio').samples).toEqual([{ labels: {}, value: 0.425 }]);
@@ -359,6 +362,9 @@ describe('snapshot to metric families', () => {
       framesSent: 0,
       framesDropped: 0,
       rejected: {},
+      rejectedRequests: {},
+      droppedConnections: {},
+      openConnections: 0,
     });
     for (const name of ['threadboard_cpu_usage_ratio', 'threadboard_memory_total_bytes', 'threadboard_last_sample_timestamp_seconds']) {
       expect(families.find((f) => f.name === name)!.samples).toEqual([]);

@@ -1,13 +1,29 @@
 /** The web server's limits as plain functions: caps, budgets, admission order, defaults, timeouts, counters in /metrics. */
 import { describe, expect, it } from 'vitest';
+import { OptionsError } from '../../dist/src/errors.js';
+import { RequestCounters } from '../../dist/src/requests/counters.js';
+import type { DashboardSnapshot } from '../../dist/src/index.js';
 import { addressKey } from '../../dist/src/web/address.js';
 import { AddressCounts } from '../../dist/src/web/address-counts.js';
 import { AuthFailures } from '../../dist/src/web/auth-failures.js';
 import { clientErrorVerdict } from '../../dist/src/web/client-error.js';
+import { snapshotFamilies } from '../../dist/src/web/metrics/families.js';
+import { resolveWebOptions } from '../../dist/src/web/options.js';
 import { RateLimiter, retryAfterSeconds } from '../../dist/src/web/rate-limiter.js';
 import { headerCount } from '../../dist/src/web/raw-headers.js';
+import { DROP_REASONS, REQUEST_REJECT_REASONS, zeroCounts } from '../../dist/src/web/refusals.js';
 import { admitRequest } from '../../dist/src/web/request-admission.js';
 import { serverTimeouts } from '../../dist/src/web/timeouts.js';
+
+function optionsError(fn: () => unknown): OptionsError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(OptionsError);
+    return err as OptionsError;
+  }
+  throw new Error('expected an OptionsError');
+}
 
 describe('connections per address', () => {
   it('admits up to max per key, each key apart, and forgets a key once its last connection closes', () => {
@@ -112,6 +128,36 @@ describe('request admission', () => {
   });
 });
 
+describe('limit options', () => {
+  it('defaults: 256 connections, 32 per address, a 5 s header deadline', () => {
+    expect(resolveWebOptions({})).toMatchObject({
+      maxConnections: 256,
+      maxConnectionsPerAddress: 32,
+      headersTimeoutMs: 5000,
+      maxClients: 100,
+    });
+    // Fewer connections than the default client cap bring the client cap down with them.
+    expect(resolveWebOptions({ maxConnections: 8 }).maxClients).toBe(8);
+  });
+
+  it('names each bad limit and what it accepts', () => {
+    const cases: Array<[unknown, string, RegExp]> = [
+      [{ maxConnections: 0 }, 'web.maxConnections', /whole number from 1 to 100000/],
+      [{ maxConnections: 1.5 }, 'web.maxConnections', /whole number/],
+      [{ maxConnectionsPerAddress: 0 }, 'web.maxConnectionsPerAddress', /from 1 to 100000/],
+      [{ headersTimeoutMs: 100 }, 'web.headersTimeoutMs', /from 500 to 30000/],
+      [{ headersTimeoutMs: 60_000 }, 'web.headersTimeoutMs', /from 500 to 30000/],
+      [{ maxClients: 300 }, 'web.maxClients', /at most `web\.maxConnections` \(256\).*got 300/],
+    ];
+    for (const [input, option, message] of cases) {
+      const err = optionsError(() => resolveWebOptions(input));
+      expect(err.option, JSON.stringify(input)).toBe(option);
+      expect(err.message, JSON.stringify(input)).toMatch(message);
+    }
+    expect(resolveWebOptions({ maxClients: 300, maxConnections: 400 }).maxClients).toBe(300);
+  });
+});
+
 describe('server timeouts', () => {
   it('checks often enough that no socket outlives 1.2 header deadlines, and never more often than every 100 ms', () => {
     for (const ms of [500, 1000, 5000, 30_000]) {
@@ -138,5 +184,49 @@ describe('server timeouts', () => {
     });
     expect(clientErrorVerdict('ECONNRESET')).toEqual({ reason: null, response: null });
     expect(clientErrorVerdict(undefined)).toEqual({ reason: null, response: null });
+  });
+});
+
+describe('refusals in /metrics', () => {
+  it('exposes every refusal reason from 0, and the open connections', () => {
+    const snap = {
+      cpu: null,
+      memory: null,
+      requests: null,
+      custom: {},
+      lastUpdated: null,
+      collectionCount: 0,
+      accessLog: null,
+      channel: { received: 0, rejected: 0 },
+      coordinator: { status: 'running', restarts: 0, threadId: 1, startedAt: null, lastExit: null },
+      workers: [],
+    } as unknown as DashboardSnapshot;
+    const droppedConnections = { ...zeroCounts(DROP_REASONS), address_cap: 3 };
+    const { families } = snapshotFamilies(snap, new RequestCounters().read(), {
+      clients: 0,
+      framesSent: 0,
+      framesDropped: 0,
+      rejected: {},
+      rejectedRequests: zeroCounts(REQUEST_REJECT_REASONS),
+      droppedConnections,
+      openConnections: 7,
+    });
+    const get = (name: string) => families.find((f) => f.name === name)!;
+    expect(get('threadboard_web_dropped_connections_total')).toMatchObject({ type: 'counter', labelNames: ['reason'] });
+    expect(get('threadboard_web_dropped_connections_total').samples).toEqual([
+      { labels: { reason: 'total_cap' }, value: 0 },
+      { labels: { reason: 'address_cap' }, value: 3 },
+      { labels: { reason: 'timeout' }, value: 0 },
+      { labels: { reason: 'accept_error' }, value: 0 },
+    ]);
+    expect(get('threadboard_web_rejected_requests_total').samples.map((s) => s.labels.reason)).toEqual([
+      'rate',
+      'auth_failures',
+      'duplicate_host',
+      'malformed',
+      'host',
+      'auth',
+    ]);
+    expect(get('threadboard_web_open_connections')).toMatchObject({ type: 'gauge', samples: [{ labels: {}, value: 7 }] });
   });
 });
