@@ -35,6 +35,13 @@ export interface WebOptions {
    * first byte of a later request), and may sit idle between requests this long. Default 5000.
    */
   headersTimeoutMs?: number;
+  /** Plain HTTP requests per client address: `max` per `windowMs`; more get 429. Default 200 per 10000 ms. */
+  requestRate?: { max?: number; windowMs?: number };
+  /**
+   * Wrong tokens per client address (HTTP and WebSocket together): `max` per `windowMs`. Past it,
+   * everything from that address gets 429 until the budget refills. Default 10 per 60000 ms.
+   */
+  authFailureRate?: { max?: number; windowMs?: number };
 }
 
 export interface ResolvedWebOptions {
@@ -50,6 +57,8 @@ export interface ResolvedWebOptions {
   maxConnections: number;
   maxConnectionsPerAddress: number;
   headersTimeoutMs: number;
+  requestRate: Rate;
+  authFailureRate: Rate;
   /** Inbound WebSocket message cap: a crash command is well under 200 bytes. */
   maxPayloadBytes: number;
 }
@@ -73,6 +82,8 @@ const KNOWN = [
   'maxConnections',
   'maxConnectionsPerAddress',
   'headersTimeoutMs',
+  'requestRate',
+  'authFailureRate',
 ];
 /** URL-safe and cookie-safe, so one token works in a header, a query string and a cookie. */
 const TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{16,512}$/;
@@ -160,6 +171,9 @@ export function resolveWebOptions(input: unknown): ResolvedWebOptions {
     maxConnectionsPerAddress: integer('web.maxConnectionsPerAddress', o.maxConnectionsPerAddress, 32, 1, 100_000),
     // At most Node's requestTimeout, which must not be shorter (server.ts).
     headersTimeoutMs: integer('web.headersTimeoutMs', o.headersTimeoutMs, 5_000, 500, 30_000),
+    // A page load is 4 requests and a Prometheus scrape 1 every 5-15 s: neither comes near 20 a second.
+    requestRate: rate('web.requestRate', o.requestRate, { max: 200, windowMs: 10_000 }),
+    authFailureRate: rate('web.authFailureRate', o.authFailureRate, { max: 10, windowMs: 60_000 }),
     maxPayloadBytes: 1024,
   };
   // Every WebSocket client holds a connection: past maxConnections, maxClients could never be reached.

@@ -9,11 +9,13 @@ import type { Dashboard } from '../dashboard.js';
 import { ThreadboardError } from '../errors.js';
 import type { ExitEvent, FailedEvent, RestartEvent } from '../events.js';
 import type { DashboardSnapshot } from '../snapshot.js';
+import { AuthFailures } from './auth-failures.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { ClientHub, type HubStats } from './hub.js';
 import { snapshotFamilies } from './metrics/families.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from './options.js';
+import { RateLimiter } from './rate-limiter.js';
 import { DROP_REASONS, REQUEST_REJECT_REASONS, zeroCounts, type DropReason, type RequestRejectReason } from './refusals.js';
 import { createRequestHandler } from './routes.js';
 import { serverTimeouts } from './timeouts.js';
@@ -92,12 +94,15 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
   let closed = false;
   const rejectedRequests = zeroCounts(REQUEST_REJECT_REASONS);
   const dropped = zeroCounts(DROP_REASONS);
+  const authFailures = new AuthFailures(options.authFailureRate.max, options.authFailureRate.windowMs);
 
   const { keepAliveTimeout, ...timeouts } = serverTimeouts(options.headersTimeoutMs);
   const server = createServer(
     timeouts,
     createRequestHandler({
       options,
+      limits: { requests: new RateLimiter(options.requestRate.max, options.requestRate.windowMs), authFailures },
+      rejected: rejectedRequests,
       cookieName: () => tokenCookieName(port),
       dashboardJson: async () => JSON.stringify(await dash.getDashboard()),
       metrics: async () => {
@@ -124,6 +129,7 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
     hub,
     crash: (target, how) => dash.crash(target, how),
     cookieName: () => tokenCookieName(port),
+    authFailures,
   });
   server.on('upgrade', ws.onUpgrade);
   const stats = (): WebServerStats => ({

@@ -1,7 +1,8 @@
 /**
  * The web server against idle, slow and hostile clients, over real sockets: connection caps (per
- * address and in total), the header deadline, and a whole dashboard process under a low
- * descriptor limit flooded by another process.
+ * address and in total), the header deadline, plain-HTTP rate limits, the token-guessing budget,
+ * duplicate Host headers, the counters an operator sees in /metrics, and a whole dashboard process
+ * under a low descriptor limit flooded by another process.
  *
  * Rate limits and caps are per client address, so each test speaks from its own 127.x.y.z
  * (Linux routes all of 127/8 to loopback) and none can use up another's budget.
@@ -15,7 +16,10 @@ import { startDashboard, type Dashboard } from '../../dist/src/index.js';
 import { startWebServer, type WebServer } from '../../dist/src/web/index.js';
 import { waitFor } from '../helpers.js';
 import { parsePrometheusText } from '../web-prom-parser.js';
-import { get, openIdle, type Idle } from './sockets.js';
+import { rawHandshake } from '../web-helpers.js';
+import { get, openIdle, rawExchange, type Idle } from './sockets.js';
+
+const TOKEN = 'hostile-token-0123456789abcdef';
 
 /** What a refusal counter reads in stats(), whatever shape the server gives it. */
 function counter(stats: unknown, group: string, reason: string): number {
@@ -142,6 +146,130 @@ describe('web: limits against idle, slow and hostile clients', () => {
     socks[0]!.socket.destroy();
     await waitFor('a slot to free up', () => server.stats().openConnections < 8);
     expect((await get(`${server.url}/api/dashboard`, { localAddress: '127.0.3.4' })).status).toBe(200);
+  });
+
+  it('rate-limits plain HTTP per address: 429 with Retry-After once 200 requests are spent, and other addresses are unaffected', async () => {
+    const server = await serve();
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const started = performance.now();
+      let ok = 0;
+      let refused: Awaited<ReturnType<typeof get>> | null = null;
+      for (let i = 0; i < 400 && !refused; i++) {
+        const r = await get(`${server.url}/favicon.ico`, { localAddress: '127.0.4.1', agent });
+        if (r.status === 429) refused = r;
+        else if (r.status === 204) ok++;
+        else throw new Error(`unexpected status ${r.status}`);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      expect(refused, 'a 429 within 400 requests').not.toBeNull();
+      // The bucket holds 200 and refills 20 a second while the loop runs.
+      expect(ok).toBeGreaterThanOrEqual(200);
+      expect(ok).toBeLessThanOrEqual(200 + Math.ceil(seconds * 20) + 1);
+      expect(Number(refused!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(refused!.body).toMatch(/too many requests/i);
+      expect((await get(`${server.url}/api/dashboard`, { localAddress: '127.0.4.2' })).status).toBe(200);
+      expect(counter(server.stats(), 'rejectedRequests', 'rate')).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('throttles token guessing: after 10 wrong tokens an address gets 429 on everything until its budget refills; WebSocket guesses count too', async () => {
+    const server = await serve({ token: TOKEN });
+    const url = `${server.url}/api/dashboard`;
+    const wrong = { Authorization: 'Bearer wrong-token-0123456789' };
+    const right = { Authorization: `Bearer ${TOKEN}` };
+    for (let i = 0; i < 10; i++) expect((await get(url, { headers: wrong, localAddress: '127.0.5.1' })).status).toBe(401);
+    const blocked = await get(url, { headers: wrong, localAddress: '127.0.5.1' });
+    expect(blocked.status).toBe(429);
+    // 10 per minute: the next guess is allowed in about 6 s.
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThanOrEqual(5);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(6);
+    expect((await get(url, { headers: right, localAddress: '127.0.5.1' })).status).toBe(429);
+    expect((await get(url, { headers: right, localAddress: '127.0.5.2' })).status).toBe(200);
+
+    // Failed WebSocket handshakes spend the same budget, and a blocked address cannot open one either.
+    const origin = { Origin: server.url };
+    for (let i = 0; i < 10; i++) {
+      const r = await rawHandshake(server.port, { ...origin, ...wrong }, '/ws', '127.0.5.3');
+      r.socket.destroy();
+      expect(r.status).toBe(401);
+    }
+    expect((await get(url, { headers: right, localAddress: '127.0.5.3' })).status).toBe(429);
+    const ws = await rawHandshake(server.port, { ...origin, ...right }, '/ws', '127.0.5.3');
+    ws.socket.destroy();
+    expect(ws.status).toBe(429);
+
+    // Asking without any token is not a guess: it is answered 401 and spends only the request budget.
+    for (let i = 0; i < 15; i++) expect((await get(url, { localAddress: '127.0.5.4' })).status).toBe(401);
+    expect(counter(server.stats(), 'rejectedRequests', 'auth_failures')).toBe(3);
+    expect(counter(server.stats(), 'rejected', 'auth_failures')).toBe(1);
+  });
+
+  it('answers a request with two Host headers 400, on plain HTTP and on the WebSocket handshake', async () => {
+    const server = await serve();
+    const host = `127.0.0.1:${server.port}`;
+    const one = await rawExchange(server.port, `GET /api/dashboard HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`, '127.0.6.1');
+    expect(one.status).toBe(200);
+    const two = await rawExchange(
+      server.port,
+      `GET /api/dashboard HTTP/1.1\r\nHost: ${host}\r\nhost: evil.example\r\nConnection: close\r\n\r\n`,
+      '127.0.6.1',
+    );
+    expect(two.status).toBe(400);
+    const handshake = (hosts: string): string =>
+      `GET /ws HTTP/1.1\r\n${hosts}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n` +
+      `Sec-WebSocket-Version: 13\r\nOrigin: ${server.url}\r\n\r\n`;
+    expect((await rawExchange(server.port, handshake(`Host: ${host}\r\n`), '127.0.6.1')).status).toBe(101);
+    expect((await rawExchange(server.port, handshake(`Host: ${host}\r\nHost: evil.example\r\n`), '127.0.6.1')).status).toBe(400);
+    expect(counter(server.stats(), 'rejectedRequests', 'duplicate_host')).toBe(1);
+    expect(counter(server.stats(), 'rejected', 'duplicate_host')).toBe(1);
+  });
+
+  it('shows every kind of refusal in /metrics', async () => {
+    const server = await serve({
+      token: TOKEN,
+      maxConnections: 6,
+      maxConnectionsPerAddress: 2,
+      requestRate: { max: 3, windowMs: 60_000 },
+      authFailureRate: { max: 1, windowMs: 60_000 },
+    });
+    const url = `${server.url}/api/dashboard`;
+    const wrong = { Authorization: 'Bearer wrong-token-0123456789' };
+    // per-address cap
+    for (let i = 0; i < 3; i++) await idle(server.port, '127.0.7.1');
+    // request rate
+    for (let i = 0; i < 4; i++) await get(url, { localAddress: '127.0.7.2' });
+    // token guessing, then blocked
+    await get(url, { headers: wrong, localAddress: '127.0.7.3' });
+    await get(url, { headers: wrong, localAddress: '127.0.7.3' });
+    // duplicate Host
+    await rawExchange(server.port, `GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n`, '127.0.7.4');
+    await waitFor('only the two held sockets open', () => server.stats().openConnections === 2);
+    // total cap: 2 held above, 4 more fill it, the next is dropped
+    for (const a of ['127.0.7.5', '127.0.7.6']) for (let i = 0; i < 2; i++) await idle(server.port, a);
+    const over = await idle(server.port, '127.0.7.7');
+    await over.closed;
+    for (const i of idles.splice(0)) i.socket.destroy();
+    await waitFor('the held sockets to close', () => server.stats().openConnections === 0);
+
+    const res = await get(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` }, localAddress: '127.0.7.8' });
+    expect(res.status).toBe(200);
+    const families = parsePrometheusText(res.body);
+    const value = (name: string, reason: string): number | undefined =>
+      families.get(name)?.samples.find((s) => s.labels.reason === reason)?.value;
+    expect(families.get('threadboard_web_dropped_connections_total')?.type).toBe('counter');
+    expect(value('threadboard_web_dropped_connections_total', 'address_cap')).toBe(1);
+    expect(value('threadboard_web_dropped_connections_total', 'total_cap')).toBe(1);
+    expect(value('threadboard_web_dropped_connections_total', 'timeout')).toBeDefined();
+    expect(families.get('threadboard_web_rejected_requests_total')?.type).toBe('counter');
+    expect(value('threadboard_web_rejected_requests_total', 'rate')).toBe(1);
+    expect(value('threadboard_web_rejected_requests_total', 'auth')).toBe(4);
+    expect(value('threadboard_web_rejected_requests_total', 'auth_failures')).toBe(1);
+    expect(value('threadboard_web_rejected_requests_total', 'duplicate_host')).toBe(1);
+    // This scrape's own connection is the one open.
+    expect(families.get('threadboard_web_open_connections')?.samples[0]?.value).toBe(1);
   });
 
   it('keeps descriptors to spare in a process limited to 512 while another process floods it with 600 idle sockets; keeps serving; the deadline frees them', async () => {

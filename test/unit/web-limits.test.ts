@@ -14,6 +14,9 @@ import { headerCount } from '../../dist/src/web/raw-headers.js';
 import { DROP_REASONS, REQUEST_REJECT_REASONS, zeroCounts } from '../../dist/src/web/refusals.js';
 import { admitRequest } from '../../dist/src/web/request-admission.js';
 import { serverTimeouts } from '../../dist/src/web/timeouts.js';
+import { admitUpgrade } from '../../dist/src/web/upgrade.js';
+
+const TOKEN = 'abcdefghijklmnop+/=_-.~0123';
 
 function optionsError(fn: () => unknown): OptionsError {
   try {
@@ -126,14 +129,62 @@ describe('request admission', () => {
       headers: { 'Retry-After': '1' },
     });
   });
+
+  it('on the WebSocket handshake: a duplicate Host is 400, a blocked address 429, and only a wrong token spends the budget', () => {
+    const open = resolveWebOptions({ port: 7070 });
+    const locked = resolveWebOptions({ port: 7070, token: TOKEN });
+    const base = {
+      pathname: '/ws',
+      host: '127.0.0.1:7070',
+      hostHeaders: 1,
+      origin: 'http://127.0.0.1:7070',
+      tokens: [] as string[],
+      addressKey: 'a',
+    };
+    const lim = () => ({ handshakes: new RateLimiter(100, 1000), authFailures: new AuthFailures(2, 60_000) });
+    expect(admitUpgrade({ ...base, hostHeaders: 2 }, open, lim(), 0)).toMatchObject({ status: 400, reason: 'duplicate_host' });
+
+    const l = lim();
+    for (let i = 0; i < 5; i++) expect(admitUpgrade(base, locked, l, 0)).toMatchObject({ status: 401, reason: 'auth' });
+    expect(l.authFailures.blockedForMs('a')).toBe(0);
+    expect(admitUpgrade({ ...base, tokens: ['wrong-token-0123456789'] }, locked, l, 0)).toMatchObject({ status: 401 });
+    expect(admitUpgrade({ ...base, tokens: ['wrong-token-0123456789'] }, locked, l, 0)).toMatchObject({ status: 401 });
+    const blocked = admitUpgrade({ ...base, tokens: [TOKEN] }, locked, l, 0);
+    expect(blocked).toMatchObject({ status: 429, reason: 'auth_failures', headers: { 'Retry-After': '30' } });
+  });
+
+  it('with the default budgets, a Prometheus scraper and a page reloaded every second for an hour are never refused', () => {
+    const o = resolveWebOptions({});
+    let now = 0;
+    const requests = new RateLimiter(o.requestRate.max, o.requestRate.windowMs, 100, () => now);
+    const handshakes = new RateLimiter(o.connectionRate.max, o.connectionRate.windowMs, 100, () => now);
+    let refused = 0;
+    for (now = 0; now < 3_600_000; now += 1000) {
+      if (now % 5000 === 0 && !requests.take('prometheus').ok) refused++;
+      // A page load: the page, its script, its stylesheet, the favicon, then its WebSocket.
+      for (let i = 0; i < 4; i++) if (!requests.take('browser').ok) refused++;
+      if (!handshakes.take('browser').ok) refused++;
+    }
+    expect(refused).toBe(0);
+    // A scraper configured with a wrong token, every 15 s, keeps getting 401 (not 429): the operator sees why.
+    const failures = new AuthFailures(o.authFailureRate.max, o.authFailureRate.windowMs, 100, () => now);
+    let blocked = 0;
+    for (now = 0; now < 3_600_000; now += 15_000) {
+      if (failures.blockedForMs('prometheus') > 0) blocked++;
+      else failures.record('prometheus');
+    }
+    expect(blocked).toBe(0);
+  });
 });
 
 describe('limit options', () => {
-  it('defaults: 256 connections, 32 per address, a 5 s header deadline', () => {
+  it('defaults: 256 connections, 32 per address, a 5 s header deadline, 200 requests per 10 s, 10 wrong tokens per minute', () => {
     expect(resolveWebOptions({})).toMatchObject({
       maxConnections: 256,
       maxConnectionsPerAddress: 32,
       headersTimeoutMs: 5000,
+      requestRate: { max: 200, windowMs: 10_000 },
+      authFailureRate: { max: 10, windowMs: 60_000 },
       maxClients: 100,
     });
     // Fewer connections than the default client cap bring the client cap down with them.
@@ -147,6 +198,11 @@ describe('limit options', () => {
       [{ maxConnectionsPerAddress: 0 }, 'web.maxConnectionsPerAddress', /from 1 to 100000/],
       [{ headersTimeoutMs: 100 }, 'web.headersTimeoutMs', /from 500 to 30000/],
       [{ headersTimeoutMs: 60_000 }, 'web.headersTimeoutMs', /from 500 to 30000/],
+      [{ requestRate: 5 }, 'web.requestRate', /object \{ max\?, windowMs\? \}/],
+      [{ requestRate: { max: 0 } }, 'web.requestRate.max', /from 1 to 1000000/],
+      [{ requestRate: { windowMs: 10 } }, 'web.requestRate.windowMs', /from 100 to 3600000/],
+      [{ authFailureRate: { max: -1 } }, 'web.authFailureRate.max', /from 1 to/],
+      [{ authFailureRate: { per: 1 } }, 'web.authFailureRate.per', /not an option/],
       [{ maxClients: 300 }, 'web.maxClients', /at most `web\.maxConnections` \(256\).*got 300/],
     ];
     for (const [input, option, message] of cases) {
