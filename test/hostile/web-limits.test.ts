@@ -239,11 +239,17 @@ describe('web: limits against idle, slow and hostile clients', () => {
     const wrong = { Authorization: 'Bearer wrong-token-0123456789' };
     // per-address cap
     for (let i = 0; i < 3; i++) await idle(server.port, '127.0.7.1');
-    // request rate
-    for (let i = 0; i < 4; i++) await get(url, { localAddress: '127.0.7.2' });
-    // token guessing, then blocked
-    await get(url, { headers: wrong, localAddress: '127.0.7.3' });
-    await get(url, { headers: wrong, localAddress: '127.0.7.3' });
+    // One kept-alive connection per address, so the per-address cap of 2 never bites below.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      // request rate
+      for (let i = 0; i < 4; i++) await get(url, { localAddress: '127.0.7.2', agent });
+      // token guessing, then blocked
+      await get(url, { headers: wrong, localAddress: '127.0.7.3', agent });
+      await get(url, { headers: wrong, localAddress: '127.0.7.3', agent });
+    } finally {
+      agent.destroy();
+    }
     // duplicate Host
     await rawExchange(server.port, `GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n`, '127.0.7.4');
     await waitFor('only the two held sockets open', () => server.stats().openConnections === 2);
