@@ -173,6 +173,9 @@ async function serverRole(clients: number, intervalMs: number): Promise<void> {
     port: 0,
     maxClients: clients + 16,
     connectionRate: { max: clients + 16, windowMs: 60_000 },
+    // Every client is one connection from one address (127.0.0.1).
+    maxConnections: clients + 32,
+    maxConnectionsPerAddress: clients + 32,
   });
   await new Promise<void>((resolve) => dash.once('snapshot', () => resolve()));
   process.send!({ type: 'listening', url: web.url, idleRssMb: process.memoryUsage().rss / MB } satisfies ServerMsg);

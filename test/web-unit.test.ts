@@ -15,6 +15,7 @@ import { originAllowed, ownOrigin } from '../dist/src/web/origin.js';
 import { PAGE_JS } from '../dist/src/web/page/app-js.js';
 import { RateLimiter } from '../dist/src/web/rate-limiter.js';
 import { isAuthorized, presentedTokens, queryParam, readCookie, tokensEqual } from '../dist/src/web/token.js';
+import { AuthFailures } from '../dist/src/web/auth-failures.js';
 import { admitUpgrade } from '../dist/src/web/upgrade.js';
 
 const TOKEN = 'abcdefghijklmnop+/=_-.~0123';
@@ -195,11 +196,12 @@ describe('upgrade admission', () => {
     origin: 'http://127.0.0.1:7070',
     tokens: [] as string[],
     addressKey: '127.0.0.1',
+    hostHeaders: 1,
   };
   it('checks path, rate, host, origin, token and client cap, in that order', () => {
     const open = resolveWebOptions({ port: 7070 });
     const locked = resolveWebOptions({ port: 7070, token: TOKEN, maxClients: 2 });
-    const rl = () => new RateLimiter(100, 1000);
+    const rl = () => ({ handshakes: new RateLimiter(100, 1000), authFailures: new AuthFailures(100, 1000) });
     expect(admitUpgrade(base, open, rl(), 0)).toEqual({ ok: true });
     expect(admitUpgrade({ ...base, pathname: '/' }, open, rl(), 0)).toMatchObject({ ok: false, status: 404, reason: 'path' });
     expect(admitUpgrade({ ...base, host: 'evil.example:7070', origin: 'http://evil.example:7070' }, open, rl(), 0)).toMatchObject({
@@ -214,7 +216,7 @@ describe('upgrade admission', () => {
     expect(
       admitUpgrade({ ...base, host: 'dash.example.com', origin: 'http://dash.example.com', tokens: [TOKEN] }, locked, rl(), 0),
     ).toEqual({ ok: true });
-    const one = new RateLimiter(1, 60_000);
+    const one = { handshakes: new RateLimiter(1, 60_000), authFailures: new AuthFailures(100, 1000) };
     expect(admitUpgrade({ ...base, origin: 'http://evil.example' }, open, one, 0)).toMatchObject({ reason: 'origin' });
     const limited = admitUpgrade(base, open, one, 0);
     expect(limited).toMatchObject({ ok: false, status: 429, reason: 'rate' });
@@ -331,6 +333,9 @@ describe('snapshot to metric families', () => {
       framesSent: 9,
       framesDropped: 1,
       rejected: { origin: 2 },
+      rejectedRequests: {},
+      droppedConnections: {},
+      openConnections: 4,
     });
     const get = (name: string) => families.find((f) => f.name === name)!;
     expect(get('threadboard_cpu_usage_ratio').samples).toEqual([{ labels: {}, value: 0.425 }]);
@@ -363,6 +368,9 @@ describe('snapshot to metric families', () => {
       framesSent: 0,
       framesDropped: 0,
       rejected: {},
+      rejectedRequests: {},
+      droppedConnections: {},
+      openConnections: 0,
     });
     for (const name of ['threadboard_cpu_usage_ratio', 'threadboard_memory_total_bytes', 'threadboard_last_sample_timestamp_seconds']) {
       expect(families.find((f) => f.name === name)!.samples).toEqual([]);

@@ -18,7 +18,7 @@ export interface WebOptions {
   allowOrigins?: string[];
   /** Show crash buttons and accept crash commands. Default false; needs `token`. */
   control?: boolean;
-  /** Most WebSocket clients at once; more are answered 503. Default 100. */
+  /** Most WebSocket clients at once; more are answered 503. Default 100 (at most `maxConnections`). */
   maxClients?: number;
   /** WebSocket connections allowed per client address: `max` per `windowMs`. Default 20 per 10000 ms. */
   connectionRate?: { max?: number; windowMs?: number };
@@ -26,6 +26,22 @@ export interface WebOptions {
   maxBufferedBytes?: number;
   /** Ping interval; a client that has not answered the previous ping is disconnected. Default 30000. */
   pingIntervalMs?: number;
+  /** Most TCP connections open at once, WebSockets included; more are closed at once. Default 256. */
+  maxConnections?: number;
+  /** Most TCP connections open at once from one client address (an IPv6 /64 is one address). Default 32. */
+  maxConnectionsPerAddress?: number;
+  /**
+   * A connection must deliver a complete request head within this long of opening (or of the
+   * first byte of a later request), and may sit idle between requests this long. Default 5000.
+   */
+  headersTimeoutMs?: number;
+  /** Plain HTTP requests per client address: `max` per `windowMs`; more get 429. Default 200 per 10000 ms. */
+  requestRate?: { max?: number; windowMs?: number };
+  /**
+   * Wrong tokens per client address (HTTP and WebSocket together): `max` per `windowMs`. Past it,
+   * everything from that address gets 429 until the budget refills. Default 10 per 60000 ms.
+   */
+  authFailureRate?: { max?: number; windowMs?: number };
 }
 
 export interface ResolvedWebOptions {
@@ -38,12 +54,37 @@ export interface ResolvedWebOptions {
   connectionRate: { max: number; windowMs: number };
   maxBufferedBytes: number;
   pingIntervalMs: number;
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  headersTimeoutMs: number;
+  requestRate: Rate;
+  authFailureRate: Rate;
   /** Inbound WebSocket message cap: a crash command is well under 200 bytes. */
   maxPayloadBytes: number;
 }
 
+export interface Rate {
+  max: number;
+  windowMs: number;
+}
+
 export const DEFAULT_WEB_PORT = 7070;
-const KNOWN = ['port', 'host', 'token', 'allowOrigins', 'control', 'maxClients', 'connectionRate', 'maxBufferedBytes', 'pingIntervalMs'];
+const KNOWN = [
+  'port',
+  'host',
+  'token',
+  'allowOrigins',
+  'control',
+  'maxClients',
+  'connectionRate',
+  'maxBufferedBytes',
+  'pingIntervalMs',
+  'maxConnections',
+  'maxConnectionsPerAddress',
+  'headersTimeoutMs',
+  'requestRate',
+  'authFailureRate',
+];
 /** URL-safe and cookie-safe, so one token works in a header, a query string and a cookie. */
 const TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{16,512}$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -90,13 +131,13 @@ function allowOrigins(value: unknown): string[] {
   });
 }
 
-function connectionRate(value: unknown): { max: number; windowMs: number } {
-  if (value === undefined) return { max: 20, windowMs: 10_000 };
-  if (!isPlainObject(value)) throw new OptionsError('web.connectionRate', `must be an object { max?, windowMs? }; got ${describe(value)}`);
-  noUnknownKeys('web.connectionRate', value, ['max', 'windowMs']);
+function rate(name: string, value: unknown, fallback: Rate): Rate {
+  if (value === undefined) return fallback;
+  if (!isPlainObject(value)) throw new OptionsError(name, `must be an object { max?, windowMs? }; got ${describe(value)}`);
+  noUnknownKeys(name, value, ['max', 'windowMs']);
   return {
-    max: integer('web.connectionRate.max', value.max, 20, 1, 1_000_000),
-    windowMs: integer('web.connectionRate.windowMs', value.windowMs, 10_000, 100, 3_600_000),
+    max: integer(`${name}.max`, value.max, fallback.max, 1, 1_000_000),
+    windowMs: integer(`${name}.windowMs`, value.windowMs, fallback.windowMs, 100, 3_600_000),
   };
 }
 
@@ -113,18 +154,36 @@ export function resolveWebOptions(input: unknown): ResolvedWebOptions {
   const o = input;
   if (o.control !== undefined && typeof o.control !== 'boolean')
     throw new OptionsError('web.control', `must be true or false; got ${describe(o.control)}`);
+  // 256 keeps a host with the common `ulimit -n` of 1024 far from running out of descriptors.
+  const maxConnections = integer('web.maxConnections', o.maxConnections, 256, 1, 100_000);
   const resolved: ResolvedWebOptions = {
     port: integer('web.port', o.port, DEFAULT_WEB_PORT, 0, 65_535),
     host: host(o.host),
     token: token(o.token),
     allowOrigins: allowOrigins(o.allowOrigins),
     control: o.control === true,
-    maxClients: integer('web.maxClients', o.maxClients, 100, 1, 100_000),
-    connectionRate: connectionRate(o.connectionRate),
+    maxClients: integer('web.maxClients', o.maxClients, Math.min(100, maxConnections), 1, 100_000),
+    connectionRate: rate('web.connectionRate', o.connectionRate, { max: 20, windowMs: 10_000 }),
     maxBufferedBytes: integer('web.maxBufferedBytes', o.maxBufferedBytes, 65_536, 1024, 1 << 30),
     pingIntervalMs: integer('web.pingIntervalMs', o.pingIntervalMs, 30_000, 100, 3_600_000),
+    maxConnections,
+    // A browser holds up to 6 connections per server plus one WebSocket per tab.
+    maxConnectionsPerAddress: integer('web.maxConnectionsPerAddress', o.maxConnectionsPerAddress, 32, 1, 100_000),
+    // At most Node's requestTimeout, which must not be shorter (server.ts).
+    headersTimeoutMs: integer('web.headersTimeoutMs', o.headersTimeoutMs, 5_000, 500, 30_000),
+    // A page load is 4 requests and a Prometheus scrape 1 every 5-15 s: neither comes near 20 a second.
+    requestRate: rate('web.requestRate', o.requestRate, { max: 200, windowMs: 10_000 }),
+    authFailureRate: rate('web.authFailureRate', o.authFailureRate, { max: 10, windowMs: 60_000 }),
     maxPayloadBytes: 1024,
   };
+  // Every WebSocket client holds a connection: past maxConnections, maxClients could never be reached.
+  if (resolved.maxClients > resolved.maxConnections) {
+    throw new OptionsError(
+      'web.maxClients',
+      `must be at most \`web.maxConnections\` (${resolved.maxConnections}), since every WebSocket client holds a connection; ` +
+        `got ${resolved.maxClients}. Raise \`web.maxConnections\` too`,
+    );
+  }
   if (resolved.token === null && !isLoopbackHost(resolved.host)) {
     throw new OptionsError(
       'web.token',

@@ -26,7 +26,7 @@ export class RateLimiter {
   take(key: string): RateVerdict {
     const now = this.now();
     const b = this.buckets.get(key) ?? { tokens: this.max, atMs: now };
-    b.tokens = Math.min(this.max, b.tokens + (now - b.atMs) * this.perMs);
+    b.tokens = this.refilled(b, now);
     b.atMs = now;
     // Re-inserting keeps the Map in least-recently-used order.
     this.buckets.delete(key);
@@ -36,10 +36,31 @@ export class RateLimiter {
       b.tokens -= 1;
       return { ok: true };
     }
-    return { ok: false, retryAfterMs: Math.ceil((1 - b.tokens) / this.perMs) };
+    return this.refusal(b.tokens);
+  }
+
+  /** What take() would answer, without spending anything or touching the key's recency. */
+  peek(key: string): RateVerdict {
+    const b = this.buckets.get(key);
+    if (!b) return { ok: true };
+    const tokens = this.refilled(b, this.now());
+    return tokens >= 1 ? { ok: true } : this.refusal(tokens);
+  }
+
+  private refilled(b: Bucket, now: number): number {
+    return Math.min(this.max, b.tokens + (now - b.atMs) * this.perMs);
+  }
+
+  private refusal(tokens: number): RateVerdict {
+    return { ok: false, retryAfterMs: Math.ceil((1 - tokens) / this.perMs) };
   }
 
   get size(): number {
     return this.buckets.size;
   }
+}
+
+/** A Retry-After header value: whole seconds, at least 1 (0 would invite an immediate retry). */
+export function retryAfterSeconds(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms / 1000)));
 }

@@ -1,17 +1,25 @@
 /**
  * The HTTP side: the page and its two assets, /api/dashboard and /metrics. GET and HEAD only;
  * every response carries headers that keep other sites from framing, sniffing or caching it.
+ * Every request is first admitted per client address (request-admission.ts); every refusal is counted.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { addressKey } from './address.js';
 import type { ResolvedWebOptions } from './options.js';
 import { PAGE_CSS } from './page/css.js';
 import { PAGE_HTML } from './page/html.js';
 import { PAGE_JS } from './page/app-js.js';
+import { headerCount } from './raw-headers.js';
+import type { RequestRejectReason } from './refusals.js';
+import { admitRequest, type RequestLimits } from './request-admission.js';
 import { isAuthorized, presentedTokens, queryParam, tokensEqual } from './token.js';
 import { hostAllowed } from './upgrade.js';
 
 export interface RouteDeps {
   options: ResolvedWebOptions;
+  limits: RequestLimits;
+  /** Refused requests by reason, counted here. */
+  rejected: Record<RequestRejectReason, number>;
   /** Set once the port is known (listen() may pick it). */
   cookieName: () => string;
   /** The current snapshot as JSON text. */
@@ -56,24 +64,34 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
       res.writeHead(status, { ...COMMON_HEADERS, 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), ...extra });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
+    const refuse = (reason: RequestRejectReason, status: number, message: string, extra?: Record<string, string>): void => {
+      deps.rejected[reason] += 1;
+      reply(status, TEXT, `${message}\n`, extra);
+    };
+    const key = addressKey(req.socket.remoteAddress);
+    const admitted = admitRequest({ addressKey: key, hostHeaders: headerCount(req.rawHeaders, 'host') }, deps.limits);
+    if (!admitted.ok) return refuse(admitted.reason, admitted.status, admitted.message, admitted.headers);
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
-      return reply(400, TEXT, 'bad request target\n');
+      return refuse('malformed', 400, 'bad request target');
     }
-    if (!hostAllowed(options, req.headers.host)) return reply(403, TEXT, 'Host header does not name this server\n');
+    if (!hostAllowed(options, req.headers.host)) return refuse('host', 403, 'Host header does not name this server');
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, TEXT, 'only GET and HEAD\n', { Allow: 'GET, HEAD' });
     const path = url.pathname;
     const asset = STATIC[path];
     if (!asset && !DYNAMIC.has(path)) return reply(404, TEXT, 'not found: try /, /api/dashboard or /metrics\n');
 
     if (options.token !== null) {
-      if (!isAuthorized(options.token, presentedTokens(req.headers, url, deps.cookieName()))) {
+      const tokens = presentedTokens(req.headers, url, deps.cookieName());
+      if (!isAuthorized(options.token, tokens)) {
+        // Asking without a token is not a guess; only a wrong one spends the budget.
+        if (tokens.length > 0) deps.limits.authFailures.record(key);
         const challenge = { 'WWW-Authenticate': 'Bearer realm="threadboard"' };
-        return path === '/'
-          ? reply(401, HTML, TOKEN_PAGE, challenge)
-          : reply(401, TEXT, 'a valid token is required (Authorization: Bearer <token>)\n', challenge);
+        if (path !== '/') return refuse('auth', 401, 'a valid token is required (Authorization: Bearer <token>)', challenge);
+        deps.rejected.auth += 1;
+        return reply(401, HTML, TOKEN_PAGE, challenge);
       }
       // Move a token from the address bar into an HttpOnly cookie, so it leaves the URL
       // (history, screenshots) and the page's own requests and WebSocket carry it.

@@ -9,11 +9,16 @@ import type { Dashboard } from '../dashboard.js';
 import { ThreadboardError } from '../errors.js';
 import type { ExitEvent, FailedEvent, RestartEvent } from '../events.js';
 import type { DashboardSnapshot } from '../snapshot.js';
+import { AuthFailures } from './auth-failures.js';
+import { ConnectionGuard } from './connection-guard.js';
 import { ClientHub, type HubStats } from './hub.js';
 import { snapshotFamilies } from './metrics/families.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from './options.js';
+import { RateLimiter } from './rate-limiter.js';
+import { DROP_REASONS, REQUEST_REJECT_REASONS, zeroCounts, type DropReason, type RequestRejectReason } from './refusals.js';
 import { createRequestHandler } from './routes.js';
+import { serverTimeouts } from './timeouts.js';
 import { tokenCookieName } from './token.js';
 import type { RejectReason } from './upgrade.js';
 import { WsEndpoint } from './ws-endpoint.js';
@@ -21,6 +26,12 @@ import { WsEndpoint } from './ws-endpoint.js';
 export interface WebServerStats extends HubStats {
   /** WebSocket handshakes refused, by reason. */
   rejected: Record<RejectReason, number>;
+  /** Plain HTTP requests refused, by reason. */
+  rejectedRequests: Record<RequestRejectReason, number>;
+  /** Connections closed before any request on them was answered, by reason. */
+  droppedConnections: Record<DropReason, number>;
+  /** TCP connections open now, WebSockets included. */
+  openConnections: number;
 }
 
 export interface WebServer {
@@ -81,10 +92,17 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
   const registry = new MetricsRegistry();
   let port = options.port;
   let closed = false;
+  const rejectedRequests = zeroCounts(REQUEST_REJECT_REASONS);
+  const dropped = zeroCounts(DROP_REASONS);
+  const authFailures = new AuthFailures(options.authFailureRate.max, options.authFailureRate.windowMs);
 
+  const { keepAliveTimeout, ...timeouts } = serverTimeouts(options.headersTimeoutMs);
   const server = createServer(
+    timeouts,
     createRequestHandler({
       options,
+      limits: { requests: new RateLimiter(options.requestRate.max, options.requestRate.windowMs), authFailures },
+      rejected: rejectedRequests,
       cookieName: () => tokenCookieName(port),
       dashboardJson: async () => JSON.stringify(await dash.getDashboard()),
       metrics: async () => {
@@ -95,22 +113,32 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
           framesSent: h.framesSent,
           framesDropped: h.framesDropped,
           rejected: ws.rejected,
+          rejectedRequests,
+          droppedConnections: dropped,
+          openConnections: guard.open,
         });
         return { contentType: registry.contentType, body: await registry.render(families, histogram) };
       },
     }),
   );
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = keepAliveTimeout;
+  const guard = new ConnectionGuard(server, options, { dropped, rejectedRequests });
 
   const ws = new WsEndpoint({
     options,
     hub,
     crash: (target, how) => dash.crash(target, how),
     cookieName: () => tokenCookieName(port),
+    authFailures,
   });
   server.on('upgrade', ws.onUpgrade);
-  const stats = (): WebServerStats => ({ ...hub.stats(), rejected: { ...ws.rejected } });
+  const stats = (): WebServerStats => ({
+    ...hub.stats(),
+    rejected: { ...ws.rejected },
+    rejectedRequests: { ...rejectedRequests },
+    droppedConnections: { ...dropped },
+    openConnections: guard.open,
+  });
 
   const onSnapshot = (s: DashboardSnapshot): void => hub.publishSnapshot(s);
   const onExit = (e: ExitEvent): void => hub.publishEvent('exit', e);

@@ -1,30 +1,41 @@
 /**
  * Who may open the WebSocket, decided from the handshake request alone, before ws creates
  * anything for the connection. The order matters: the rate limit comes first so that refused
- * attempts (a wrong Origin, a guessed token) use up the address's budget too.
+ * attempts (a wrong Origin, a guessed token) use up the address's budget too, and a wrong token
+ * spends the address's wrong-token budget, the same one plain HTTP spends.
  */
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isLoopbackHostHeader } from './address.js';
+import type { AuthFailures } from './auth-failures.js';
 import type { ResolvedWebOptions } from './options.js';
 import { originAllowed } from './origin.js';
-import type { RateLimiter } from './rate-limiter.js';
+import { retryAfterSeconds, type RateLimiter } from './rate-limiter.js';
+import { authFailuresRefusal, duplicateHostRefusal, type Refusal } from './request-admission.js';
 import { isAuthorized } from './token.js';
 
 export const WS_PATH = '/ws';
 
-export type RejectReason = 'path' | 'rate' | 'host' | 'origin' | 'auth' | 'cap';
+export const REJECT_REASONS = ['path', 'rate', 'auth_failures', 'duplicate_host', 'host', 'origin', 'auth', 'cap'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export interface UpgradeRequest {
   pathname: string;
   host: string | undefined;
+  /** How many Host headers the request has (raw-headers.ts). */
+  hostHeaders: number;
   origin: string | undefined;
   tokens: readonly string[];
   addressKey: string;
 }
 
-export type Admission =
-  { ok: true } | { ok: false; status: number; reason: RejectReason; message: string; headers?: Record<string, string> };
+export interface UpgradeLimits {
+  /** Handshakes per address (`connectionRate`). */
+  handshakes: RateLimiter;
+  authFailures: AuthFailures;
+}
+
+export type Admission = { ok: true } | Refusal<RejectReason>;
 
 /**
  * Without a token the server trusts whoever reaches loopback, so it must be sure it really was
@@ -35,23 +46,27 @@ export function hostAllowed(options: ResolvedWebOptions, host: string | undefine
   return options.token !== null || isLoopbackHostHeader(host);
 }
 
-export function admitUpgrade(req: UpgradeRequest, options: ResolvedWebOptions, limiter: RateLimiter, clients: number): Admission {
+export function admitUpgrade(req: UpgradeRequest, options: ResolvedWebOptions, limits: UpgradeLimits, clients: number): Admission {
   if (req.pathname !== WS_PATH) return { ok: false, status: 404, reason: 'path', message: `the WebSocket lives at ${WS_PATH}` };
-  const rate = limiter.take(req.addressKey);
+  const rate = limits.handshakes.take(req.addressKey);
   if (!rate.ok) {
     return {
       ok: false,
       status: 429,
       reason: 'rate',
       message: 'too many connections from your address; retry later',
-      headers: { 'Retry-After': String(Math.max(1, Math.ceil(rate.retryAfterMs / 1000))) },
+      headers: { 'Retry-After': retryAfterSeconds(rate.retryAfterMs) },
     };
   }
+  const early = authFailuresRefusal(limits.authFailures, req.addressKey) ?? duplicateHostRefusal(req.hostHeaders);
+  if (early) return early;
   if (!hostAllowed(options, req.host)) return { ok: false, status: 403, reason: 'host', message: 'Host header does not name this server' };
   if (!originAllowed(req.origin, req.host, options.allowOrigins)) {
     return { ok: false, status: 403, reason: 'origin', message: 'Origin not allowed' };
   }
   if (!isAuthorized(options.token, req.tokens)) {
+    // Asking without a token is not a guess; only a wrong one spends the budget.
+    if (req.tokens.length > 0) limits.authFailures.record(req.addressKey);
     return {
       ok: false,
       status: 401,

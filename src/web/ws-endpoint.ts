@@ -8,32 +8,40 @@ import WebSocket, { WebSocketServer, type ServerOptions } from 'ws';
 import type { CrashReport } from '../events.js';
 import type { FaultKind } from '../protocol.js';
 import { addressKey } from './address.js';
+import type { AuthFailures } from './auth-failures.js';
 import type { HubClient } from './client.js';
 import { encodeFrame, messageBytes, parseClientMessage, type CrashCommand } from './frames.js';
 import type { ClientHub } from './hub.js';
 import type { ResolvedWebOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
+import { headerCount } from './raw-headers.js';
+import { zeroCounts } from './refusals.js';
 import { presentedTokens } from './token.js';
-import { admitUpgrade, rejectUpgrade, type RejectReason } from './upgrade.js';
+import { admitUpgrade, REJECT_REASONS, rejectUpgrade, type RejectReason, type UpgradeLimits } from './upgrade.js';
 
 export interface WsEndpointDeps {
   options: ResolvedWebOptions;
   hub: ClientHub;
   crash: (target: string, how: FaultKind) => Promise<CrashReport>;
   cookieName: () => string;
+  /** The wrong-token budget plain HTTP spends too. */
+  authFailures: AuthFailures;
 }
 
 export class WsEndpoint {
-  readonly rejected: Record<RejectReason, number> = { path: 0, rate: 0, host: 0, origin: 0, auth: 0, cap: 0 };
+  readonly rejected: Record<RejectReason, number> = zeroCounts(REJECT_REASONS);
   private readonly wss: WebSocketServer;
-  private readonly limiter: RateLimiter;
+  private readonly limits: UpgradeLimits;
   /** Refused sockets still flushing their answer; destroyed on close(). */
   private readonly refusing = new Set<Duplex>();
   private closed = false;
 
   constructor(private readonly deps: WsEndpointDeps) {
     const { options } = deps;
-    this.limiter = new RateLimiter(options.connectionRate.max, options.connectionRate.windowMs);
+    this.limits = {
+      handshakes: new RateLimiter(options.connectionRate.max, options.connectionRate.windowMs),
+      authFailures: deps.authFailures,
+    };
     // closeTimeout is a ws 8.19+ option that @types/ws does not list yet.
     const wsOptions: ServerOptions & { closeTimeout: number } = {
       noServer: true,
@@ -65,12 +73,13 @@ export class WsEndpoint {
       {
         pathname: url.pathname,
         host: req.headers.host,
+        hostHeaders: headerCount(req.rawHeaders, 'host'),
         origin: req.headers.origin,
         tokens: options.token === null ? [] : presentedTokens(req.headers, url, this.deps.cookieName()),
         addressKey: key,
       },
       options,
-      this.limiter,
+      this.limits,
       hub.size,
     );
     if (!verdict.ok) {

@@ -38,8 +38,17 @@ export interface WebCounts {
   clients: number;
   framesSent: number;
   framesDropped: number;
+  /** WebSocket handshakes refused, by reason. */
   rejected: Record<string, number>;
+  /** Plain HTTP requests refused, by reason. */
+  rejectedRequests: Record<string, number>;
+  /** Connections closed before any request on them was answered, by reason. */
+  droppedConnections: Record<string, number>;
+  openConnections: number;
 }
+
+const byReason = (counts: Record<string, number>): Sample[] =>
+  Object.entries(counts).map(([reason, value]) => ({ labels: { reason }, value }));
 
 const MIB = 1024 * 1024;
 const STATUSES: readonly WorkerStatus[] = ['starting', 'running', 'restarting', 'failed', 'stopped'];
@@ -191,7 +200,34 @@ export function snapshotFamilies(
       'counter',
       'WebSocket handshakes refused, by reason.',
       ['reason'],
-      Object.entries(web.rejected).map(([reason, value]) => ({ labels: { reason }, value })),
+      byReason(web.rejected),
+    ),
+  );
+  f.push(
+    family(
+      'threadboard_web_rejected_requests_total',
+      'counter',
+      'Plain HTTP requests refused, by reason: rate (429), auth_failures (429 after too many wrong tokens), duplicate_host and malformed (400), host (403), auth (401).',
+      ['reason'],
+      byReason(web.rejectedRequests),
+    ),
+  );
+  f.push(
+    family(
+      'threadboard_web_dropped_connections_total',
+      'counter',
+      'Connections closed before any request on them was answered, by reason: total_cap, address_cap, timeout (no complete request head in time), accept_error.',
+      ['reason'],
+      byReason(web.droppedConnections),
+    ),
+  );
+  f.push(
+    family(
+      'threadboard_web_open_connections',
+      'gauge',
+      'TCP connections open to the web server, WebSockets included.',
+      [],
+      one(web.openConnections),
     ),
   );
 
