@@ -70,6 +70,7 @@ export class CoordinatorLink {
     this.graceTimer = null;
     if (this.closed) return;
     this.closed = true;
+    this.api[Comlink.releaseProxy]();
     this.localPort.close();
     this.localPort.removeAllListeners();
   }

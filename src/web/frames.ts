@@ -2,7 +2,7 @@
  * The WebSocket protocol: frames the server sends, and the one command a client may send,
  * validated field by field. A message that is not exactly a valid command closes that client.
  */
-import type { CrashReport, ExitEvent, FailedEvent, RestartEvent } from '../events.js';
+import type { CrashReport, ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../events.js';
 import { FAULT_KINDS, type FaultKind } from '../protocol.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import type { HistoryPoint } from './history.js';
@@ -12,7 +12,8 @@ export const WIRE_VERSION = 1;
 export type LoggedEvent =
   | { seq: number; kind: 'exit'; event: ExitEvent }
   | { seq: number; kind: 'restart'; event: RestartEvent }
-  | { seq: number; kind: 'failed'; event: FailedEvent };
+  | { seq: number; kind: 'failed'; event: FailedEvent }
+  | { seq: number; kind: 'group-failed'; event: GroupFailedEvent };
 
 export type ServerFrame =
   | {

@@ -3,7 +3,6 @@
  * history. A snapshot is serialized once and the same bytes go to every client.
  */
 import type WebSocket from 'ws';
-import type { ExitEvent, FailedEvent, RestartEvent } from '../events.js';
 import { FAULT_KINDS } from '../protocol.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import { HubClient, type ClientStats } from './client.js';
@@ -72,10 +71,7 @@ export class ClientHub {
     for (const c of this.clients) c.offerSnapshot(frame);
   }
 
-  publishEvent(kind: 'exit', event: ExitEvent): void;
-  publishEvent(kind: 'restart', event: RestartEvent): void;
-  publishEvent(kind: 'failed', event: FailedEvent): void;
-  publishEvent(kind: LoggedEvent['kind'], event: ExitEvent | RestartEvent | FailedEvent): void {
+  publishEvent<K extends LoggedEvent['kind']>(kind: K, event: Extract<LoggedEvent, { kind: K }>['event']): void {
     this.eventSeq += 1;
     const logged = { seq: this.eventSeq, kind, event } as LoggedEvent;
     this.events.push(logged);

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Dashboard } from '../dashboard.js';
 import { ThreadboardError } from '../errors.js';
-import type { ExitEvent, FailedEvent, RestartEvent } from '../events.js';
+import type { ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../events.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import { AuthFailures } from './auth-failures.js';
 import { ConnectionGuard } from './connection-guard.js';
@@ -143,14 +143,9 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
   const onSnapshot = (s: DashboardSnapshot): void => hub.publishSnapshot(s);
   const onExit = (e: ExitEvent): void => hub.publishEvent('exit', e);
   const onRestart = (e: RestartEvent): void => hub.publishEvent('restart', e);
-  const onFailed = (e: FailedEvent): void => {
-    hub.publishEvent('failed', e);
-    // Nothing pushes snapshots once the dashboard has given up; its last one, marked failed, is the state from now on.
-    dash.getDashboard().then(
-      (s) => !closed && hub.publishSnapshot(s),
-      () => {},
-    );
-  };
+  // The dashboard pushes a snapshot on every change of thread status, giving up included.
+  const onFailed = (e: FailedEvent): void => hub.publishEvent('failed', e);
+  const onGroupFailed = (e: GroupFailedEvent): void => hub.publishEvent('group-failed', e);
 
   try {
     port = await listen(server, options);
@@ -163,6 +158,7 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
   dash.on('exit', onExit);
   dash.on('restart', onRestart);
   dash.on('failed', onFailed);
+  dash.on('group-failed', onGroupFailed);
   // A page opened before the next push still gets numbers at once.
   dash.getDashboard().then(
     (s) => hub.seed(s),
@@ -182,6 +178,7 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
       dash.off('exit', onExit);
       dash.off('restart', onRestart);
       dash.off('failed', onFailed);
+      dash.off('group-failed', onGroupFailed);
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       ws.close();

@@ -226,6 +226,7 @@ function eventText(le) {
     return e.target + ' restarted (#' + e.restarts + '): thread ' + (e.oldThreadId === null ? '–' : e.oldThreadId) + ' → ' +
       e.newThreadId + ', down ' + e.downtimeMs + ' ms' + (e.delayMs ? ' (backoff ' + e.delayMs + ' ms)' : '');
   }
+  if (le.kind === 'group-failed') return e.workers.join(', ') + ' gave up: ' + e.message + '; the built-in workers carry on';
   return e.target + ' failed: ' + e.message;
 }
 
