@@ -4,7 +4,7 @@
  * second, plus once a second for the clocks: never in a loop.
  */
 import type { Dashboard } from '../dashboard.js';
-import type { ExitEvent, FailedEvent, RestartEvent } from '../events.js';
+import type { AccessLogEvent, ExitEvent, FailedEvent, RestartEvent } from '../events.js';
 import type { FaultKind } from '../protocol.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import { DashboardState } from './dashboard-state.js';
@@ -16,7 +16,6 @@ import { COORDINATOR } from './workers-model.js';
 export interface TerminalDashboardOptions {
   intervalMs: number;
   demo: { url: string; notice: string } | null;
-  accessLogPath: string | null;
   /** The live page's address, when --web is on. */
   webUrl?: string | null;
 }
@@ -66,10 +65,15 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     state.onFailed(e);
     requestRender();
   };
+  const onAccessLog = (e: AccessLogEvent): void => {
+    state.onAccessLog(e);
+    requestRender();
+  };
   dash.on('snapshot', onSnapshot);
   dash.on('exit', onExit);
   dash.on('restart', onRestart);
   dash.on('failed', onFailed);
+  dash.on('access-log', onAccessLog);
   // Uptimes and "… ago" advance even when the interval is long.
   const clockTimer = setInterval(requestRender, 1000);
 
@@ -94,6 +98,7 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     dash.off('exit', onExit);
     dash.off('restart', onRestart);
     dash.off('failed', onFailed);
+    dash.off('access-log', onAccessLog);
     ui.destroy();
     resolveDone();
   };
@@ -143,7 +148,6 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
 
   if (ui.terminfo.note) state.action(ui.terminfo.note, now());
   if (options.demo) state.action(options.demo.notice, now());
-  if (options.accessLogPath) state.action(`following access log ${options.accessLogPath}`, now());
   if (options.webUrl) state.action(`live page at ${options.webUrl}`, now());
   renderNow();
   // Pushes that happened before we listened are not repeated: read the current snapshot once.

@@ -2,7 +2,7 @@
  * The event log: crashes, restarts, recoveries and what the user asked for, one tagged line
  * each, newest last, bounded so a crash loop cannot grow memory.
  */
-import type { ExitEvent, FailedEvent, RestartEvent } from '../events.js';
+import type { AccessLogEvent, ExitEvent, FailedEvent, RestartEvent } from '../events.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import { clock, millis } from './format.js';
 import { escapeTags } from './tags.js';
@@ -50,6 +50,19 @@ export function recoveredText(target: string, ms: number): string {
 
 export function failedText(e: FailedEvent): string {
   return `{red-fg}{bold}✖ dashboard failed{/bold}{/red-fg}: ${shortMessage(e.message, 120)} (press q to quit)`;
+}
+
+/** The access log's new state: following again, waiting for the file, or unreadable. */
+export function accessLogText(e: Pick<AccessLogEvent, 'status' | 'detail'>): string {
+  const detail = shortMessage(e.detail, 120);
+  switch (e.status) {
+    case 'following':
+      return `{green-fg}✔ access log{/green-fg} ${detail}`;
+    case 'waiting':
+      return `{yellow-fg}… access log{/yellow-fg} ${detail}`;
+    case 'error':
+      return `{red-fg}✖ access log{/red-fg} ${detail}`;
+  }
 }
 
 export function actionText(text: string): string {
