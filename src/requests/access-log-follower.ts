@@ -28,7 +28,7 @@ import { LineAssembler } from './line-assembler.js';
 import { HEAD_BYTES, SeenFiles, firstOffset, headsAgree, resumeOffset, sameFile, wasTruncated, type FileId } from './log-file-checks.js';
 import { LogFile } from './log-file.js';
 import { settleWithin } from './settle-within.js';
-import { TickLoop, type TickOutcome } from './tick-loop.js';
+import { TickLoop, type TickOutcome, type TickReason } from './tick-loop.js';
 
 export interface FollowerOptions {
   pollMs: number;
@@ -86,7 +86,7 @@ export class AccessLogFollower {
   private state: FollowState = { status: 'waiting', error: null };
   private failures = 0;
   private stopped = false;
-  private readonly loop = new TickLoop(() => this.tick());
+  private readonly loop = new TickLoop((reason) => this.tick(reason));
   private readonly dirWatch: ChangeWatch;
   /** Set when the file really lives in another directory (the path is a symlink). */
   private fileWatch: ChangeWatch | null = null;
@@ -172,7 +172,7 @@ export class AccessLogFollower {
     );
   }
 
-  private async tick(): Promise<TickOutcome> {
+  private async tick(reason: TickReason): Promise<TickOutcome> {
     const budget = { left: this.tickBytes };
     try {
       this.dirWatch.ensure();
@@ -182,7 +182,7 @@ export class AccessLogFollower {
       let cur = this.current;
       const curBehind = cur ? await this.drain(cur, budget) : false;
       const at = await pathNow;
-      let behind = await this.drainRetiring(budget);
+      let behind = await this.drainRetiring(budget, reason.thorough);
       if (at instanceof Error) throw at;
       if (cur && at && !sameFile(cur.id, at)) {
         // Rotated: the old file is finished first (it may take more than one tick).
@@ -395,11 +395,12 @@ export class AccessLogFollower {
   }
 
   /** Reads what rotated files still get; closes those that have been idle long enough. */
-  private async drainRetiring(budget: { left: number }): Promise<boolean> {
+  private async drainRetiring(budget: { left: number }, thorough: boolean): Promise<boolean> {
     let behind = false;
     for (const file of [...this.retiring]) {
-      // A rotated file that has caught up is looked at now and then, not on every change of the current one.
-      if (file.pending === 0 && !file.isCopy && Date.now() - file.checkedMs < RETIRED_CHECK_MS) continue;
+      // A rotated file that has caught up is looked at now and then, not on every change of the
+      // current one; but always when someone waits for everything (collect()) and at each poll.
+      if (!thorough && file.pending === 0 && !file.isCopy && Date.now() - file.checkedMs < RETIRED_CHECK_MS) continue;
       file.checkedMs = Date.now();
       let more = false;
       try {

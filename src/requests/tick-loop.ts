@@ -14,6 +14,11 @@ export interface TickOutcome {
   wakeable: boolean;
 }
 
+/** What a tick is for: `thorough` when someone waits for it (catchUp) or it is the poll fallback. */
+export interface TickReason {
+  thorough: boolean;
+}
+
 interface Waiter {
   /** Only a tick started after this sequence number answers the waiter. */
   after: number;
@@ -30,7 +35,7 @@ export class TickLoop {
   private last: TickOutcome | null = null;
   private waiters: Waiter[] = [];
 
-  constructor(private readonly tick: () => Promise<TickOutcome>) {}
+  constructor(private readonly tick: (reason: TickReason) => Promise<TickOutcome>) {}
 
   start(): void {
     this.runSoon();
@@ -94,16 +99,16 @@ export class TickLoop {
     this.clearSchedule();
     this.immediate = setImmediate(() => {
       this.immediate = null;
-      this.run();
+      this.run(false);
     });
   }
 
-  private run(): void {
+  private run(byTimer: boolean): void {
     if (this.stopped || this.running) return;
     this.clearSchedule();
     this.woken = false;
     const seq = ++this.started;
-    this.running = this.tick()
+    this.running = this.tick({ thorough: byTimer || this.waiters.length > 0 })
       .catch((): TickOutcome => ({ behind: false, nextMs: 1000, wakeable: true }))
       .then((outcome) => this.after(seq, outcome));
   }
@@ -124,7 +129,7 @@ export class TickLoop {
     }
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.run();
+      this.run(true);
     }, outcome.nextMs);
     // The poll timer alone must never keep the host process alive.
     this.timer.unref();
