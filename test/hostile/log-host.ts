@@ -49,8 +49,8 @@ export class LogHost {
 
   constructor(file: string, options: { pollMs?: number; from?: 'start' | 'end'; callTimeoutMs?: number; asUser?: string[] } = {}) {
     const argv = [file, String(options.pollMs ?? 50), options.from ?? 'start', String(options.callTimeoutMs ?? 3000)];
-    const [cmd, ...prefix] = [...(options.asUser ?? []), process.execPath];
-    this.child = spawn(cmd!, [...prefix, FIXTURE, ...argv], { stdio: 'pipe' });
+    const command = [...(options.asUser ?? []), process.execPath, FIXTURE, ...argv];
+    this.child = spawn(command[0] ?? process.execPath, command.slice(1), { stdio: 'pipe' });
     this.child.stderr.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
     createInterface({ input: this.child.stdout }).on('line', (line) => {
       const msg = JSON.parse(line) as Message;
