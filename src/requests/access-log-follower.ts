@@ -59,6 +59,7 @@ const DEFAULT_TICK_BYTES = 4 << 20;
 const RETIRE_IDLE_MS = 2000;
 /** The first read of a tick, issued before the file's size is known (a quiet log appends little). */
 const FIRST_READ_BYTES = 64 * 1024;
+const MIN_FIRST_READ_BYTES = 16 * 1024;
 /** A rotated file that has caught up is checked for late lines at most this often. */
 const RETIRED_CHECK_MS = 20;
 /** Rotated files kept open at once (a rotation storm must not hoard descriptors). */
@@ -163,16 +164,26 @@ export class AccessLogFollower {
     this.fileWatch?.close();
     this.fileWatch = null;
     await this.loop.stop(STOP_WAIT_MS);
+    // A close waits for a read still in progress on that descriptor; bounded, like the tick.
+    await settleWithin([this.releaseAll()], STOP_WAIT_MS);
+  }
+
+  /** Closes every file held. A tick that outlived stop()'s wait calls it again when it ends. */
+  private releaseAll(): Promise<void> {
     const files = [this.current, ...this.retiring.splice(0)].filter((f) => f !== null);
     this.current = null;
-    // A close waits for a read still in progress on that descriptor; bounded, like the tick.
-    await settleWithin(
-      files.map((f) => f.close()),
-      STOP_WAIT_MS,
-    );
+    this.fileWatch?.close();
+    this.fileWatch = null;
+    return Promise.all(files.map((f) => f.close())).then(() => undefined);
   }
 
   private async tick(reason: TickReason): Promise<TickOutcome> {
+    const outcome = await this.look(reason);
+    if (this.stopped) await this.releaseAll();
+    return outcome;
+  }
+
+  private async look(reason: TickReason): Promise<TickOutcome> {
     const budget = { left: this.tickBytes };
     try {
       this.dirWatch.ensure();
@@ -268,7 +279,8 @@ export class AccessLogFollower {
     const [{ size }, head, first] = await Promise.all([
       file.stat(),
       file.readHead(HEAD_BYTES),
-      file.readAt(from, Math.min(FIRST_READ_BYTES, budget.left)),
+      // Sized by what the last look left unread: a quiet log costs a small buffer per tick.
+      file.readAt(from, Math.min(FIRST_READ_BYTES, MIN_FIRST_READ_BYTES + file.pending, budget.left)),
     ]);
     if (wasTruncated(file, size, head)) {
       if (rotated) return this.finish(file);
