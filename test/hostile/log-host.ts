@@ -23,7 +23,10 @@ export interface CollectReply {
 
 export interface StopReply {
   ms: number;
+  /** process.getActiveResourcesInfo() right after stop(). */
   resources: string[];
+  /** Open descriptors that point into the log's folder. */
+  fds: string[];
 }
 
 type Message = { ready: AccessLogSection } | { event: AccessLogEvent } | { collect: CollectReply } | { stopped: StopReply };
