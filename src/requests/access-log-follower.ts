@@ -18,12 +18,13 @@
  * awaiting `onChunk`.
  */
 import { statSync, type Stats } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import type { AccessLogStatus } from '../snapshot.js';
 import { backoffMs, describeState, problemOf, sameState, wrongKind, type FollowState } from './access-log-status.js';
 import { ChangeWatch } from './change-watch.js';
-import { copyCandidates, isCopyOf, nextTail, RecentNames, type DirEntryInfo, type LostContent } from './copy-match.js';
+import { findCopy } from './copy-finder.js';
+import { nextTail, RecentNames, type LostContent } from './copy-match.js';
 import { LineAssembler } from './line-assembler.js';
 import { HEAD_BYTES, SeenFiles, firstOffset, headsAgree, resumeOffset, sameFile, wasTruncated, type FileId } from './log-file-checks.js';
 import { LogFile } from './log-file.js';
@@ -66,9 +67,6 @@ const RETIRED_CHECK_MS = 20;
 const MAX_RETIRING = 4;
 /** stop() waits this long at most for a read in progress. */
 const STOP_WAIT_MS = 1000;
-/** Directory entries looked at for a copytruncate copy when not watching, and candidates opened. */
-const MAX_DIR_ENTRIES = 200;
-const MAX_COPY_CANDIDATES = 3;
 
 const missing = (err: unknown): boolean => {
   const code = (err as { code?: unknown } | null)?.code;
@@ -354,7 +352,9 @@ export class AccessLogFollower {
     file.lines = new LineAssembler(this.options.maxLineBytes);
     // Taken after the truncation, on the file system's clock (coarser than Date.now()).
     file.sinceMs = (await file.stat().catch(() => null))?.ctimeMs ?? Number.POSITIVE_INFINITY;
-    const copy = await this.findCopy(lost).catch(() => null);
+    // While watching, the copy is among the names that just changed.
+    const names = this.dirWatch.active ? this.recentNames.list() : null;
+    const copy = await findCopy(this.path, lost, names, this.options.maxLineBytes).catch(() => null);
     if (!copy) return;
     if (this.stopped) {
       await copy.close();
@@ -367,34 +367,6 @@ export class AccessLogFollower {
     copy.lines = unfinished;
     copy.isCopy = true;
     this.retire(copy);
-  }
-
-  /** The copy of truncated-away content, opened, if one is in the log's directory (see copy-match.ts). */
-  private async findCopy(lost: LostContent): Promise<LogFile | null> {
-    const dir = dirname(this.path);
-    const base = basename(this.path);
-    // While watching, the copy is among the names that just changed; a directory scan would
-    // blind the follower for as long as it takes (and a rotation storm fills the directory).
-    const names = this.dirWatch.active
-      ? this.recentNames.list()
-      : (await readdir(dir)).filter((n) => n !== base && n.startsWith(base)).slice(0, MAX_DIR_ENTRIES);
-    const stats = await Promise.all(names.map((name) => stat(join(dir, name)).catch(() => null)));
-    const entries: DirEntryInfo[] = [];
-    names.forEach((name, i) => {
-      const st = stats[i];
-      if (st) entries.push({ name, id: st, isFile: st.isFile(), size: st.size, ctimeMs: st.ctimeMs });
-    });
-    for (const candidate of copyCandidates(base, lost, entries).slice(0, MAX_COPY_CANDIDATES)) {
-      const file = await LogFile.open(join(dir, candidate.name), this.options.maxLineBytes).catch(() => null);
-      if (!file) continue;
-      const [head, tail] = await Promise.all([
-        file.readHead(HEAD_BYTES),
-        file.readAt(lost.offset - lost.tail.length, lost.tail.length),
-      ]).catch(() => [new Uint8Array(0), new Uint8Array(0)]);
-      if (isCopyOf(lost, head, tail)) return file;
-      await file.close();
-    }
-    return null;
   }
 
   private retire(file: LogFile): void {
