@@ -4,13 +4,25 @@
  * processes of their own (so they race the follower for real).
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../dist/src/index.js';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures');
+// 'copy' (default): copy and truncate from one process, as logrotate does; 'commands': `cp`, then `truncate -s 0`.
+const ROTATE_WITH = process.env.THREADBOARD_ROTATE_WITH === 'commands' ? 'commands' : 'copy';
 
 function line(i: number, status = 200): string {
   return `10.0.0.${i % 250} - - [22/Nov/2026:10:00:${String(i % 60).padStart(2, '0')} +0000] "GET /n/${i} HTTP/1.1" ${status} 5 "-" "t" 0.004\n`;
@@ -48,20 +60,38 @@ interface Written {
   byClass: number[];
 }
 
-/** Writer and rotator race the follower; returns what was written and what was counted. */
+/** Lines in every file of a log at the end (the log and its copies): what survived rotation. */
+function linesInFiles(file: string): number {
+  let n = 0;
+  for (const f of readdirSync(path.dirname(file)).filter((x) => x.startsWith(path.basename(file))))
+    for (const b of readFileSync(path.join(path.dirname(file), f))) if (b === 10) n++;
+  return n;
+}
+
+/**
+ * Writer and rotator race the follower (and GNU `tail -F`, for reference); returns what was
+ * written, what survived in the files, and what each counted.
+ */
 async function underLoad(file: string, opts: { lines: number; rate: number; delays: number[]; pollMs: number }) {
   writeFileSync(file, '');
   const dash = await startDashboard({ builtins: ['requests'], httpProbe: false, accessLog: { path: file, pollMs: opts.pollMs } });
+  const tail = spawn('tail', ['-n', '+1', '-F', file], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let tailLines = 0;
+  tail.stdout.on('data', (d: Buffer) => {
+    for (const b of d) if (b === 10) tailLines++;
+  });
   try {
     const budget = (opts.lines / opts.rate) * 1000 + 30_000;
     const [w] = await Promise.all([
       runFixture<Written>('log-writer.mjs', [file, String(opts.lines), String(opts.rate)], budget),
-      runFixture('log-rotator.mjs', [file, opts.delays.join(',')], budget),
+      runFixture('log-rotator.mjs', [file, opts.delays.join(','), ROTATE_WITH], budget),
     ]);
     await dash.collect();
     const s = await dash.getDashboard();
-    return { w, total: s.requests!.total, byClass: Object.values(s.requests!.byStatus), log: s.accessLog! };
+    const inFiles = linesInFiles(file);
+    return { w, inFiles, tailLines, total: s.requests!.total, byClass: Object.values(s.requests!.byStatus), log: s.accessLog! };
   } finally {
+    tail.kill();
     await dash.stop();
   }
 }
@@ -151,7 +181,10 @@ describe('rotation, as tail -F sees it', () => {
       delays: [every, every, every, every, every],
       pollMs: 250,
     });
-    console.log(`copytruncate ×5 at 400 lines/s: counted ${r.total} of ${r.w.written} (${r.log.truncations} truncations seen)`);
+    console.log(
+      `copytruncate ×5 at 400 lines/s (${ROTATE_WITH}): counted ${r.total} of ${r.w.written}, ${r.inFiles} left in the files, ` +
+        `tail -F printed ${r.tailLines} (${r.log.truncations} truncations seen)`,
+    );
     expect(r.log.truncations).toBe(5);
     expect(r.total).toBeLessThanOrEqual(r.w.written);
     r.byClass.forEach((n, i) => expect(n).toBeLessThanOrEqual(r.w.byClass[i]!));
@@ -161,7 +194,10 @@ describe('rotation, as tail -F sees it', () => {
   it('a storm of 100 copytruncates 5–30 ms apart at pollMs 50: none counted twice, nearly all counted', async () => {
     const delays = [300, ...Array.from({ length: 99 }, (_, i) => 5 + ((i * 7) % 26))];
     const r = await underLoad(path.join(dir, 'storm.log'), { lines: 2000, rate: 1000, delays, pollMs: 50 });
-    console.log(`copytruncate storm: counted ${r.total} of ${r.w.written} (${r.log.truncations} truncations seen)`);
+    console.log(
+      `copytruncate storm (${ROTATE_WITH}): counted ${r.total} of ${r.w.written}, ${r.inFiles} left in the files, ` +
+        `tail -F printed ${r.tailLines} (${r.log.truncations} truncations seen)`,
+    );
     expect(r.total).toBeLessThanOrEqual(r.w.written);
     r.byClass.forEach((n, i) => expect(n).toBeLessThanOrEqual(r.w.byClass[i]!));
     // Before: 720 of 2,000. A generation written and rotated away entirely between two looks
