@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite drives for real: tmux and ncurses-bin (terminal
-# tests) and Debian's Chromium (browser tests). Does nothing for what is already there.
+# tests), Debian's Chromium (browser tests) and nginx (access-log tests; the test starts its own
+# instance on a loopback port, the package's service is not needed). Does nothing for what is
+# already there.
 set -euo pipefail
 need=()
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 # tic and infocmp build the terminfo fixtures of the terminal tests from this machine's entries.
 command -v tic >/dev/null 2>&1 || need+=(ncurses-bin)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

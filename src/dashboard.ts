@@ -66,7 +66,12 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.#counters = new RequestCounters(this.#shared.requestCounters);
     this.#probe = main.httpProbe ? new HttpProbe(this.#counters, main.httpProbe.servers ? { servers: main.httpProbe.servers } : {}) : null;
     this.#accessLog = main.accessLog
-      ? new AccessLogSource(main.accessLog.path, this.#counters, { ...main.accessLog, chunkBytes: 1 << 20, inlineBelow: 64 * 1024 })
+      ? new AccessLogSource(main.accessLog.path, this.#counters, {
+          ...main.accessLog,
+          chunkBytes: 1 << 20,
+          inlineBelow: 64 * 1024,
+          onState: (e) => this.#publish('access-log', e),
+        })
       : null;
     this.#session = new CoordinatorSession(options, () => ({
       channelName: this.#channelName,
@@ -175,8 +180,9 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
 
   /** Asks every running metric worker for a fresh sample; resolves when all answered (or timed out). */
   async collect(): Promise<CollectReport> {
-    // Lines already in the log count as of now, like requests already served.
-    await this.#accessLog?.poll();
+    // Lines already in the log count as of now, like requests already served (a backlog too
+    // big for callTimeoutMs is read on later turns; a log in error never rejects the call).
+    await this.#accessLog?.poll(Date.now() + this.#options.callTimeoutMs);
     const { report, snapshot } = await this.#session.call('collect', (api) => api.collect());
     this.#collections += 1;
     this.#accept(snapshot);

@@ -1,5 +1,5 @@
 /** Lifecycle events a Dashboard emits. `target` is 'coordinator' or a metric worker's name. */
-import type { DashboardSnapshot } from './snapshot.js';
+import type { AccessLogProblem, AccessLogStatus, DashboardSnapshot } from './snapshot.js';
 import type { ChildExitEvent, ChildRestartEvent } from './supervisor/types.js';
 
 /** A thread ended. `willRestart` is false for a temporary worker, or a supervisor that gave up. */
@@ -22,6 +22,16 @@ export interface GroupFailedEvent {
   at: string;
 }
 
+/** The access-log follower changed state (another status, or another error code). */
+export interface AccessLogEvent {
+  path: string;
+  status: AccessLogStatus;
+  /** The status as one line for people (snapshot.accessLog.detail). */
+  detail: string;
+  error: AccessLogProblem | null;
+  at: string;
+}
+
 export interface DashboardEvents {
   snapshot: [snapshot: DashboardSnapshot];
   exit: [event: ExitEvent];
@@ -29,6 +39,8 @@ export interface DashboardEvents {
   /** The root supervisor gave up: the dashboard is down for good, the host process is not. */
   failed: [event: FailedEvent];
   'group-failed': [event: GroupFailedEvent];
+  /** The access log became readable, went missing, or could not be read (see AccessLogEvent). */
+  'access-log': [event: AccessLogEvent];
 }
 
 export interface CrashReport {

@@ -14,8 +14,11 @@ export type {
   WorkerStatus,
   ExitReason,
   ExitInfo,
+  AccessLogSection,
+  AccessLogStatus,
+  AccessLogProblem,
 } from './snapshot.js';
-export type { DashboardEvents, ExitEvent, RestartEvent, FailedEvent, GroupFailedEvent, CrashReport } from './events.js';
+export type { DashboardEvents, ExitEvent, RestartEvent, FailedEvent, GroupFailedEvent, AccessLogEvent, CrashReport } from './events.js';
 export type { CollectReport } from './coordinator/collect-round.js';
 export type { FaultKind } from './protocol.js';
 export * from './errors.js';

@@ -237,8 +237,17 @@ function accessLog(value: unknown): MainThreadOptions['accessLog'] {
   const pollMs = integer('accessLog.pollMs', o.pollMs, 250, 10, 60_000);
   // A log that does not exist yet is fine (it will be followed once created); a directory is not.
   const full = path.resolve(o.path);
-  if (existsSync(full) && !statSync(full).isFile()) throw new OptionsError('accessLog.path', `is not a regular file: ${full}`);
+  if (!isRegularOrAbsent(full)) throw new OptionsError('accessLog.path', `is not a regular file: ${full}`);
   return { path: full, from, pollMs };
+}
+
+/** Anything else that stops it being read (EACCES, ELOOP) is the follower's to report and retry, not a start failure. */
+function isRegularOrAbsent(file: string): boolean {
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.isFile() ?? true;
+  } catch {
+    return true;
+  }
 }
 
 export function resolveMainThreadOptions(input: unknown): MainThreadOptions {

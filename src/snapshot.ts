@@ -81,14 +81,41 @@ export interface ChannelStats {
   rejected: number;
 }
 
+/**
+ * What the access-log follower is doing: 'following' the file, 'waiting' for the path to
+ * appear (it does not exist yet, or was removed), or in 'error' (see `error`), retrying.
+ */
+export type AccessLogStatus = 'following' | 'waiting' | 'error';
+
+export interface AccessLogProblem {
+  /** The OS error code (EACCES, EISDIR, ELOOP, EMFILE, EIO, …) or NOT_REGULAR_FILE (a FIFO, device or socket). */
+  code: string;
+  message: string;
+  /** When this problem began (ISO 8601); unchanged while the same problem repeats. */
+  since: string;
+}
+
 /** The access-log source, when one is followed. */
 export interface AccessLogSection {
   path: string;
+  status: AccessLogStatus;
+  /** The status as one line for people, e.g. "waiting for /var/log/app.log to appear". */
+  detail: string;
+  /** Set while status is 'error', else null. */
+  error: AccessLogProblem | null;
+  /** Non-empty lines read, well-formed or not. */
   lines: number;
+  /** Lines that are not combined-format, overlong ones included. */
   malformed: number;
+  /** Lines longer than 64 KiB, skipped without being held in memory (also in `malformed`). */
+  overlong: number;
   malformedExample: string | null;
   truncations: number;
   rotations: number;
+  /** Bytes appended but not read yet (reads are bounded per turn of the event loop). */
+  pendingBytes: number;
+  /** Whether changes are seen as they happen (fs.watch); false: found by polling every pollMs. */
+  watching: boolean;
 }
 
 export interface DashboardSnapshot {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DashboardSnapshot, ExitEvent, RestartEvent } from '../dist/src/index.js';
+import type { AccessLogSection, DashboardSnapshot, ExitEvent, RestartEvent } from '../dist/src/index.js';
 import { DashboardState } from '../dist/src/tui/dashboard-state.js';
 import { EVENT_LOG_LIMIT, EventLog, exitText, RecoveryWatch, restartText, shortMessage } from '../dist/src/tui/event-log.js';
 import { clock, duration, fit, gauge, millis, niceCeiling, percent } from '../dist/src/tui/format.js';
@@ -191,8 +191,25 @@ describe('panel text', () => {
       'p50 3.10 ms  p99 48.2 ms  avg 5.20 ms',
       '5xx 2.0%  4xx 6.0%  conns 3',
     ]);
-    const log = { path: '/var/log/{x}.log', lines: 10, malformed: 2, malformedExample: 'junk', truncations: 0, rotations: 0 };
+    const log: AccessLogSection = {
+      path: '/var/log/{x}.log',
+      status: 'following',
+      detail: 'following /var/log/{x}.log',
+      error: null,
+      lines: 10,
+      malformed: 2,
+      overlong: 0,
+      malformedExample: 'junk',
+      truncations: 0,
+      rotations: 0,
+      pendingBytes: 0,
+      watching: true,
+    };
     expect(visibleText(requestLines(null, log, 60).at(-1)!)).toBe('log /var/log/{x}.log:  10 lines, 2 malformed');
+    const waiting = { ...log, status: 'waiting' as const, detail: 'waiting for /var/log/{x}.log to appear' };
+    expect(visibleText(requestLines(null, waiting, 80).at(-1)!)).toBe('log /var/log/{x}.log:  10 lines, 2 malformed  waiting for the file');
+    const error = { ...log, status: 'error' as const, error: { code: 'EACCES', message: 'permission denied', since: iso(T0) } };
+    expect(visibleText(requestLines(null, error, 80).at(-1)!)).toBe('log /var/log/{x}.log:  10 lines, 2 malformed  error EACCES');
     expect(visibleText(cpuLines(null, 40, 3)[0]!)).toBe('waiting for first sample…');
   });
 });

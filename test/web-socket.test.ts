@@ -70,14 +70,16 @@ describe('web: WebSocket', () => {
     await waitFor('exit and restart events', () => {
       const kinds = c.frames
         .filter((f): f is Extract<ServerFrame, { type: 'event' }> => f.type === 'event')
-        .map((f) => `${f.event.kind}:${f.event.event.target}`);
+        .map((f) => `${f.event.kind}:${'target' in f.event.event ? f.event.event.target : f.event.event.group}`);
       return kinds.includes('exit:memory') && kinds.includes('restart:memory');
     });
     // A page that connects now sees the same events in its hello.
     const late = await connect(server);
     await waitFor('late hello', () => late.frames.length > 0);
     const lateHello = late.frames[0] as Extract<ServerFrame, { type: 'hello' }>;
-    expect(lateHello.events.map((e) => `${e.kind}:${e.event.target}`)).toEqual(expect.arrayContaining(['exit:memory', 'restart:memory']));
+    expect(lateHello.events.map((e) => `${e.kind}:${'target' in e.event ? e.event.target : e.event.group}`)).toEqual(
+      expect.arrayContaining(['exit:memory', 'restart:memory']),
+    );
     expect(lateHello.snapshot).not.toBeNull();
   });
 

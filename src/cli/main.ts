@@ -47,7 +47,6 @@ async function runOutput(cli: CliOptions, dash: Dashboard, demo: DemoTraffic | n
     const tui = await runTerminalDashboard(dash, {
       intervalMs: cli.intervalMs,
       demo: demo ? { url: demo.url, notice: demo.notice } : null,
-      accessLogPath: cli.accessLog?.path ?? null,
       webUrl: dash.webUrl,
     });
     const off = onFirstSignal(() => tui.quit());

@@ -3,6 +3,7 @@
  * so the output can be piped, grepped and logged.
  */
 import type { Dashboard } from '../dashboard.js';
+import type { AccessLogEvent } from '../events.js';
 import { snapshotLines } from './text-lines.js';
 
 export interface PlainPrinter {
@@ -17,11 +18,18 @@ export function startPlainPrinter(dash: Dashboard, intervalMs: number, out: Node
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
 
+  // A change of the access log's state shows at once, as a block of its own.
+  const onAccessLog = (e: AccessLogEvent): void => {
+    if (!stopped) out.write(`threadboard: access log: ${e.detail}\n\n`);
+  };
+  dash.on('access-log', onAccessLog);
+
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
     if (timer) clearTimeout(timer);
     out.off('error', onError);
+    dash.off('access-log', onAccessLog);
     finish();
   };
   // `threadboard | head -3`: the reader leaves, and that is a normal end, not a crash.

@@ -1,5 +1,5 @@
 /** The plain-text view of a snapshot: what the CLI prints when its output is not a terminal. */
-import type { DashboardSnapshot } from '../snapshot.js';
+import type { AccessLogSection, DashboardSnapshot } from '../snapshot.js';
 
 const fixed = (x: number, d = 1): string => x.toFixed(d);
 
@@ -28,6 +28,12 @@ export function snapshotLines(s: DashboardSnapshot): string[] {
         stale('requests'),
     );
   } else lines.push('REQ (waiting for first sample)');
+  if (s.accessLog) lines.push(accessLogLine(s.accessLog));
   lines.push(`updated: ${s.lastUpdated ?? 'never'}`);
   return lines;
+}
+
+/** LOG <state>: <lines> lines, <malformed> malformed — the state first, since it says whether the counts move. */
+export function accessLogLine(log: AccessLogSection): string {
+  return `LOG ${log.detail}  lines: ${log.lines}  malformed: ${log.malformed}`;
 }

@@ -7,11 +7,17 @@
  */
 import type { RequestBatch } from './counters.js';
 import { BUCKET_COUNT, bucketIndex, MAX_MICROS } from './histogram.js';
+import { MAX_LINE_BYTES } from './line-assembler.js';
 
 const QUOTED = '"((?:[^"\\\\]|\\\\.)*)"';
-const COMBINED = new RegExp(
-  `^(\\S+) (\\S+) (\\S+) \\[([^\\]]+)\\] ${QUOTED} (\\d{3}) (\\d+|-) ${QUOTED} ${QUOTED}(?:\\s+(\\d+(?:\\.\\d+)?|-))?\\s*$`,
-);
+const REST = `${QUOTED} (\\d{3}) (\\d+|-) ${QUOTED} ${QUOTED}(?:\\s+(\\d+(?:\\.\\d+)?|-))?\\s*$`;
+const COMBINED = new RegExp(`^(\\S+) (\\S+) (\\S+) \\[([^\\]]+)\\] ${REST}`);
+/**
+ * nginx writes $remote_user unescaped, so `curl -u 'us er:pw'` logs `- us er [`. Tried only when
+ * COMBINED fails: the user runs up to the first strict `[dd/Mon/yyyy:hh:mm:ss +zzzz] "`, and is
+ * at most 512 characters, so a hostile user name cannot make matching quadratic in the line.
+ */
+const SPACED_USER = new RegExp(`^(\\S+) (\\S+) (.{1,512}?) \\[(\\d{2}/[A-Za-z]{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4})\\] ${REST}`);
 
 export interface ParsedLine {
   status: number;
@@ -20,7 +26,7 @@ export interface ParsedLine {
 }
 
 export function parseLine(line: string): ParsedLine | null {
-  const m = COMBINED.exec(line);
+  const m = COMBINED.exec(line) ?? SPACED_USER.exec(line);
   if (!m) return null;
   const status = Number(m[6]);
   if (status < 100 || status > 599) return null;
@@ -36,6 +42,8 @@ export function parseLine(line: string): ParsedLine | null {
 export interface ParsedBatch extends RequestBatch {
   /** Non-empty lines looked at. */
   lines: number;
+  /** Lines longer than MAX_LINE_BYTES (64 KiB): skipped unparsed; also in `malformed`. */
+  overlong: number;
   malformed: number;
   /** The first malformed line of the batch (cut to 200 characters), for the user to see. */
   example: string | null;
@@ -57,11 +65,18 @@ export function parseBatch(lines: readonly string[]): ParsedBatch {
   let timed = 0;
   let latencySumMicros = 0;
   let malformed = 0;
+  let overlong = 0;
   let example: string | null = null;
   for (const raw of lines) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.length === 0) continue;
     seen++;
+    if (isOverlong(line)) {
+      overlong++;
+      malformed++;
+      example ??= `${line.slice(0, 200)}… (${Buffer.byteLength(line)} bytes, longer than the ${MAX_LINE_BYTES}-byte line cap)`;
+      continue;
+    }
     const p = parseLine(line);
     if (!p) {
       malformed++;
@@ -78,5 +93,11 @@ export function parseBatch(lines: readonly string[]): ParsedBatch {
   }
   const buckets: number[] = [];
   for (let i = 0; i < BUCKET_COUNT; i++) if (hist[i]! > 0) buckets.push(i, hist[i]!);
-  return { lines: seen, malformed, example, total, byClass, timed, latencySumMicros, buckets };
+  return { lines: seen, malformed, overlong, example, total, byClass, timed, latencySumMicros, buckets };
+}
+
+/** Measured in UTF-8 bytes, as the follower measures lines that span reads; counted only when it could matter. */
+function isOverlong(line: string): boolean {
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so shorter strings cannot be over the cap.
+  return line.length * 3 > MAX_LINE_BYTES && Buffer.byteLength(line) > MAX_LINE_BYTES;
 }

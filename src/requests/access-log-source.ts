@@ -11,7 +11,9 @@ import { workerExecArgv } from '../supervisor/exec-argv.js';
 import { parseChunk, type ParsedBatch } from './access-log-parse.js';
 import { AccessLogFollower, type FollowerOptions } from './access-log-follower.js';
 import type { RequestCounters } from './counters.js';
+import type { AccessLogEvent } from '../events.js';
 import type { AccessLogSection } from '../snapshot.js';
+import { settleWithin } from './settle-within.js';
 
 /** What the snapshot shows of the source (snapshot.accessLog). */
 export type AccessLogStats = AccessLogSection;
@@ -21,7 +23,12 @@ export interface AccessLogSourceOptions extends FollowerOptions {
   inlineBelow: number;
   /** Pool threads; default: every core. */
   threads?: number;
+  /** Called when the follower's state changes (another status or error code). */
+  onState?: (event: AccessLogEvent) => void;
 }
+
+/** stop() waits this long at most for batches on the pool, then for the pool to end. */
+const STOP_WAIT_MS = 1000;
 
 const PARSER_FILE = new URL('../../workers/log-parser.js', import.meta.url).href;
 
@@ -31,8 +38,10 @@ export class AccessLogSource {
   private readonly inflight = new Set<Promise<void>>();
   private lines = 0;
   private malformed = 0;
+  private overlong = 0;
   private malformedExample: string | null = null;
   private readonly threads: number;
+  private stopped = false;
 
   constructor(
     path: string,
@@ -40,34 +49,55 @@ export class AccessLogSource {
     private readonly options: AccessLogSourceOptions,
   ) {
     this.threads = options.threads ?? os.availableParallelism();
-    this.follower = new AccessLogFollower(path, (bytes, length) => this.dispatch(bytes, length), options);
+    const onState = options.onState;
+    this.follower = new AccessLogFollower(
+      path,
+      (bytes, length) => this.dispatch(bytes, length),
+      options,
+      onState && ((s) => onState({ path, status: s.status, detail: s.detail, error: s.error, at: new Date().toISOString() })),
+    );
   }
 
   start(): void {
     this.follower.start();
   }
 
-  /** Reads and folds in everything appended so far. */
-  async poll(): Promise<void> {
-    await this.follower.poll();
-    await Promise.all(this.inflight);
+  /**
+   * Reads and folds in everything appended so far, or as much as fits before `deadlineMs`
+   * (epoch ms); the rest follows on later turns. Never rejects: problems show in stats().
+   */
+  async poll(deadlineMs = Number.POSITIVE_INFINITY): Promise<void> {
+    await this.follower.poll(deadlineMs);
+    await settleWithin([...this.inflight], deadlineMs - Date.now());
   }
 
+  /** Releases the descriptor, the watches, the timers and the pool, promptly. Never rejects. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.follower.stop();
-    await Promise.all(this.inflight);
-    await this.pool?.destroy();
+    await settleWithin([...this.inflight], STOP_WAIT_MS);
+    const pool = this.pool;
     this.pool = null;
+    if (pool) await settleWithin([pool.destroy()], STOP_WAIT_MS);
   }
 
   stats(): AccessLogStats {
+    const f = this.follower;
+    // Lines the follower dropped as they streamed in (too long to hold) are lines, malformed ones.
+    const dropped = f.events.overlong;
     return {
-      path: this.follower.path,
-      lines: this.lines,
-      malformed: this.malformed,
+      path: f.path,
+      status: f.status,
+      detail: f.detail,
+      error: f.error,
+      lines: this.lines + dropped,
+      malformed: this.malformed + dropped,
+      overlong: this.overlong + dropped,
       malformedExample: this.malformedExample,
-      truncations: this.follower.events.truncations,
-      rotations: this.follower.events.rotations,
+      truncations: f.events.truncations,
+      rotations: f.events.rotations,
+      pendingBytes: f.pendingBytes,
+      watching: f.watching,
     };
   }
 
@@ -75,10 +105,13 @@ export class AccessLogSource {
     this.counters.addBatch(batch);
     this.lines += batch.lines;
     this.malformed += batch.malformed;
+    this.overlong += batch.overlong;
     if (batch.example !== null) this.malformedExample = batch.example;
   }
 
   private async dispatch(bytes: Uint8Array, length: number): Promise<void> {
+    // A read that outlived stop()'s wait: counting it could start a pool nobody would end.
+    if (this.stopped) return;
     if (length < this.options.inlineBelow) {
       this.fold(parseChunk(bytes, length));
       return;
@@ -90,9 +123,12 @@ export class AccessLogSource {
       idleTimeout: 2000,
       execArgv: workerExecArgv(process.execArgv),
     });
-    const task: Promise<void> = this.pool
-      .run({ bytes, length }, { transferList: [bytes.buffer as ArrayBuffer] })
-      .then((batch: ParsedBatch) => this.fold(batch));
+    const task: Promise<void> = this.pool.run({ bytes, length }, { transferList: [bytes.buffer as ArrayBuffer] }).then(
+      (batch: ParsedBatch) => this.fold(batch),
+      // Only when the pool is destroyed under the task (stop()) or a parser thread dies: the
+      // chunk's lines are lost, which must not become an unhandled rejection in the host.
+      () => undefined,
+    );
     const tracked = task.finally(() => this.inflight.delete(tracked));
     this.inflight.add(tracked);
     // Backpressure: never more than two chunks per thread in flight.

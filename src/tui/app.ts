@@ -4,7 +4,7 @@
  * second, plus once a second for the clocks: never in a loop.
  */
 import type { Dashboard } from '../dashboard.js';
-import type { ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../events.js';
+import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../events.js';
 import type { FaultKind } from '../protocol.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import { DashboardState } from './dashboard-state.js';
@@ -16,7 +16,6 @@ import { COORDINATOR } from './workers-model.js';
 export interface TerminalDashboardOptions {
   intervalMs: number;
   demo: { url: string; notice: string } | null;
-  accessLogPath: string | null;
   /** The live page's address, when --web is on. */
   webUrl?: string | null;
 }
@@ -70,11 +69,16 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     state.onGroupFailed(e);
     requestRender();
   };
+  const onAccessLog = (e: AccessLogEvent): void => {
+    state.onAccessLog(e);
+    requestRender();
+  };
   dash.on('snapshot', onSnapshot);
   dash.on('exit', onExit);
   dash.on('restart', onRestart);
   dash.on('failed', onFailed);
   dash.on('group-failed', onGroupFailed);
+  dash.on('access-log', onAccessLog);
   // Uptimes and "… ago" advance even when the interval is long.
   const clockTimer = setInterval(requestRender, 1000);
 
@@ -100,6 +104,7 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     dash.off('restart', onRestart);
     dash.off('failed', onFailed);
     dash.off('group-failed', onGroupFailed);
+    dash.off('access-log', onAccessLog);
     ui.destroy();
     resolveDone();
   };
@@ -149,7 +154,6 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
 
   if (ui.terminfo.note) state.action(ui.terminfo.note, now());
   if (options.demo) state.action(options.demo.notice, now());
-  if (options.accessLogPath) state.action(`following access log ${options.accessLogPath}`, now());
   if (options.webUrl) state.action(`live page at ${options.webUrl}`, now());
   renderNow();
   // Pushes that happened before we listened are not repeated: read the current snapshot once.

@@ -2,9 +2,10 @@
  * Everything the terminal dashboard shows, derived from the engine's pushes and the user's
  * keys, with no blessed in it: the view only reads it. Tests drive it with plain objects.
  */
-import type { ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../events.js';
-import type { DashboardSnapshot } from '../snapshot.js';
+import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../events.js';
+import type { AccessLogSection, DashboardSnapshot } from '../snapshot.js';
 import {
+  accessLogText,
   actionText,
   EventLog,
   exitText,
@@ -30,6 +31,8 @@ export class DashboardState {
   /** Index into rows(); the coordinator is row 0. */
   selected = 0;
   failed: string | null = null;
+  /** The access-log state last shown in the log (status and error code), so each change shows once. */
+  private accessLogShown: string | null = null;
 
   constructor(readonly intervalMs: number) {
     const capacity = historyCapacity(intervalMs);
@@ -53,7 +56,20 @@ export class DashboardState {
     this.memory.offer(sampleAt('memory'), s.memory?.usagePercent);
     this.rps.offer(sampleAt('requests'), s.requests?.rps);
     for (const r of this.recovery.onSnapshot(s)) this.log.add(nowMs, recoveredText(r.target, r.ms));
+    // The first state (before any event reached us) and any change an event did not bring.
+    if (s.accessLog) this.noteAccessLog(s.accessLog, nowMs);
     this.clampSelection();
+  }
+
+  onAccessLog(e: AccessLogEvent): void {
+    this.noteAccessLog(e, Date.parse(e.at));
+  }
+
+  private noteAccessLog(s: Pick<AccessLogSection, 'status' | 'detail' | 'error'>, atMs: number): void {
+    const key = `${s.status}:${s.error?.code ?? ''}`;
+    if (key === this.accessLogShown) return;
+    this.accessLogShown = key;
+    this.log.add(atMs, accessLogText(s));
   }
 
   onExit(e: ExitEvent): void {

@@ -2,7 +2,7 @@
  * The event log: crashes, restarts, recoveries and what the user asked for, one tagged line
  * each, newest last, bounded so a crash loop cannot grow memory.
  */
-import type { ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../events.js';
+import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../events.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import { clock, millis } from './format.js';
 import { escapeTags } from './tags.js';
@@ -59,6 +59,19 @@ export function groupFailedText(e: GroupFailedEvent): string {
 
 export function sampleErrorText(worker: string, message: string): string {
   return `{red-fg}! ${escapeTags(worker)}{/red-fg} sample refused: ${shortMessage(message, 100)}`;
+}
+
+/** The access log's new state: following again, waiting for the file, or unreadable. */
+export function accessLogText(e: Pick<AccessLogEvent, 'status' | 'detail'>): string {
+  const detail = shortMessage(e.detail, 120);
+  switch (e.status) {
+    case 'following':
+      return `{green-fg}✔ access log{/green-fg} ${detail}`;
+    case 'waiting':
+      return `{yellow-fg}… access log{/yellow-fg} ${detail}`;
+    case 'error':
+      return `{red-fg}✖ access log{/red-fg} ${detail}`;
+  }
 }
 
 export function actionText(text: string): string {

@@ -113,7 +113,14 @@ export function requestLines(req: RequestsSection | null, accessLog: AccessLogSe
     : [WAITING];
   if (accessLog) {
     const bad = accessLog.malformed > 0 ? `, ${accessLog.malformed} malformed` : '';
-    lines.push(...packSegments([`log ${escapeTags(accessLog.path)}:`, `${accessLog.lines} lines${bad}`], width));
+    // Not following: say why in a word; the event log has the whole story.
+    const state =
+      accessLog.status === 'waiting'
+        ? ['{yellow-fg}waiting for the file{/yellow-fg}']
+        : accessLog.status === 'error'
+          ? [`{red-fg}error ${escapeTags(accessLog.error?.code ?? '')}{/red-fg}`]
+          : [];
+    lines.push(...packSegments([`log ${escapeTags(accessLog.path)}:`, `${accessLog.lines} lines${bad}`, ...state], width));
   }
   return lines;
 }

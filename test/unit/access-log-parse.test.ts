@@ -28,4 +28,29 @@ describe('combined log format', () => {
     expect(b.byClass).toEqual([0, 2, 0, 1, 0]);
     expect(b.buckets.length).toBe(2);
   });
+
+  it("reads nginx's unescaped $remote_user even with spaces in it (curl -u 'us er:pw')", () => {
+    const line = '127.0.0.1 - us er [22/Nov/2026:21:08:01 +0000] "GET / HTTP/1.1" 401 179 "-" "curl/7.88.1"';
+    expect(parseLine(line)).toEqual({ status: 401, micros: null });
+    expect(parseLine(line.replace('us er', 'a [b] c') + ' 0.002')).toEqual({ status: 401, micros: 2000 });
+    expect(parseBatch([line, line.replace(' 401 ', ' 200 ')])).toMatchObject({ total: 2, malformed: 0 });
+  });
+
+  it('stays linear on hostile user names (no backtracking blow-up within the line cap)', () => {
+    const hostile = [
+      `1.1.1.1 - ${' ['.repeat(30_000)}`,
+      `1.1.1.1 - ${' [21/Nov/2026:15:00:00 +0000] "'.repeat(2_000)}`,
+      `1.1.1.1 - a ${'[21/Nov/2026:15:00:00 +0000] ""'.repeat(2_000)}`,
+    ];
+    const t0 = performance.now();
+    for (const line of hostile) expect(parseLine(line)).toBeNull();
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
+  it('counts a line over the 64 KiB cap as malformed and overlong without parsing it', () => {
+    const long = `${base} ${'x'.repeat(70_000)}`;
+    const b = parseBatch([long, base, 'é'.repeat(30_000)]);
+    expect(b).toMatchObject({ lines: 3, total: 1, malformed: 2, overlong: 1 });
+    expect(b.example).toMatch(/longer than the 65536-byte line cap\)$/);
+  });
 });
