@@ -167,7 +167,7 @@ export async function wsFanout(options: FanoutOptions = {}): Promise<FanoutResul
 
 async function serverRole(clients: number, intervalMs: number): Promise<void> {
   const { startDashboard } = await import('../src/index.js');
-  const { startWebServer } = await import('../src/web/index.js');
+  const { startWebServer } = await import('../src/frontends/web/index.js');
   const dash = await startDashboard({ intervalMs, httpProbe: false });
   const web = await startWebServer(dash, {
     port: 0,

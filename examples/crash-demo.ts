@@ -7,10 +7,10 @@
  * Run: npm run demo   (or: npm run build && node dist/examples/crash-demo.js)
  */
 import { startDashboard, type FaultKind } from '../src/index.js';
-import { DashboardWatch, freshSampleAt, healthy } from '../src/cli/dashboard-watch.js';
-import { formatTable } from '../src/cli/text-table.js';
-import { snapshotLines } from '../src/cli/text-lines.js';
-import { recoveryMs, recoveryProblems, RESULT_HEADERS, resultRow, type CrashObservation } from '../src/cli/recovery-check.js';
+import { DashboardWatch, freshSampleAt, healthy } from '../src/demo/dashboard-watch.js';
+import { formatTable } from '../src/demo/text-table.js';
+import { snapshotLines } from '../src/frontends/cli/text-lines.js';
+import { recoveryMs, recoveryProblems, RESULT_HEADERS, resultRow, type CrashObservation } from '../src/demo/recovery-check.js';
 
 const TARGETS = ['coordinator', 'cpu', 'memory', 'requests'] as const;
 const FAULTS: FaultKind[] = ['throw', 'exit', 'hang', 'oom', 'kill'];

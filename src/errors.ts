@@ -96,3 +96,24 @@ export class ArgumentError extends ThreadboardError {
     super('ERR_THREADBOARD_ARGUMENT', message);
   }
 }
+
+/** The web server could not listen (port in use, address not on this machine, no privilege). */
+export class WebListenError extends ThreadboardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_THREADBOARD_WEB_LISTEN', message, options);
+  }
+}
+
+/** A worker entry point was run as something else than a worker of a dashboard (e.g. `node worker.mjs`). */
+export class NotAWorkerError extends ThreadboardError {
+  constructor(message: string) {
+    super('ERR_THREADBOARD_NOT_A_WORKER', message);
+  }
+}
+
+/** An invariant of threadboard itself does not hold: a defect in threadboard (please report it), never in your code. */
+export class InternalError extends ThreadboardError {
+  constructor(message: string) {
+    super('ERR_THREADBOARD_INTERNAL', `threadboard: internal error: ${message}`);
+  }
+}

@@ -1,8 +1,8 @@
 /** threadboard: a supervised, multi-core live dashboard engine on worker_threads. */
 export { startDashboard, type DashboardOptions } from './start.js';
-export { Dashboard, type RequestRecord } from './dashboard.js';
+export { Dashboard, type RequestRecord } from './main/dashboard.js';
 export type { EngineOptions, CustomWorkerOptions, SupervisionOptions, AccessLogOptions } from './options.js';
-export type { WebOptions, WebServer } from './web/index.js';
+export type { WebOptions, WebServer } from './frontends/web/index.js';
 export type {
   DashboardSnapshot,
   CpuSection,
@@ -20,5 +20,5 @@ export type {
 } from './snapshot.js';
 export type { DashboardEvents, ExitEvent, RestartEvent, FailedEvent, GroupFailedEvent, AccessLogEvent, CrashReport } from './events.js';
 export type { CollectReport } from './coordinator/collect-round.js';
-export type { FaultKind } from './protocol.js';
+export type { FaultKind } from './protocol/control.js';
 export * from './errors.js';

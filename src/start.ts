@@ -2,9 +2,9 @@
  * The composition root: startDashboard() = the engine plus the front ends its options ask for.
  * It lives outside the core so the core imports no front end (arrows point down).
  */
-import { startEngine, type Dashboard } from './dashboard.js';
+import { startEngine, type Dashboard } from './main/dashboard.js';
 import type { EngineOptions } from './options.js';
-import type { WebOptions } from './web/index.js';
+import type { WebOptions } from './frontends/web/index.js';
 
 export interface DashboardOptions extends EngineOptions {
   /** Serve the live page, /api/dashboard and /metrics: true for the defaults (127.0.0.1:7070), or options. */
@@ -15,7 +15,7 @@ export interface DashboardOptions extends EngineOptions {
 export async function startDashboard(options?: DashboardOptions): Promise<Dashboard> {
   const web = options?.web;
   // Loaded only when asked for: ws and prom-client would otherwise add ~60 ms to every import.
-  const webModule = web === undefined || web === false ? null : await import('./web/index.js');
+  const webModule = web === undefined || web === false ? null : await import('./frontends/web/index.js');
   // Validated before any thread starts, like every other option.
   webModule?.resolveWebOptions(web);
   const dash = await startEngine(options);

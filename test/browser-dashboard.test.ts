@@ -8,7 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../dist/src/index.js';
-import { startWebServer, type WebServer } from '../dist/src/web/index.js';
+import { startWebServer, type WebServer } from '../dist/src/frontends/web/index.js';
 
 const TOKEN = 'browser-token-0123456789abcdef';
 const ARTIFACTS = path.resolve('test-artifacts');

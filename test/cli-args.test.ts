@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CliArgsError, defaultCliOptions, FLAGS, parseCliArgs, usage } from '../dist/src/cli/args.js';
-import { closestName, editDistance } from '../dist/src/cli/closest-name.js';
-import { parseDurationMs } from '../dist/src/cli/duration.js';
-import { dashboardOptionsFor } from '../dist/src/cli/engine-options.js';
+import { CliArgsError, defaultCliOptions, FLAGS, parseCliArgs, usage } from '../dist/src/frontends/cli/args.js';
+import { closestName, editDistance } from '../dist/src/frontends/cli/closest-name.js';
+import { parseDurationMs } from '../dist/src/frontends/cli/duration.js';
+import { dashboardOptionsFor } from '../dist/src/frontends/cli/engine-options.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { startDashboard } from '../dist/src/index.js';
-import { startDemoApp } from '../dist/src/cli/demo-app.js';
-import { startDemoLoad } from '../dist/src/cli/demo-load.js';
-import { DEMO_RATE, demoPath, demoRate, demoRequest, parseDemoPath } from '../dist/src/cli/demo-mix.js';
+import { startDemoApp } from '../dist/src/demo/demo-app.js';
+import { startDemoLoad } from '../dist/src/demo/demo-load.js';
+import { DEMO_RATE, demoPath, demoRate, demoRequest, parseDemoPath } from '../dist/src/demo/demo-mix.js';
 import { waitFor } from './helpers.js';
 
 describe('the demo traffic mix', () => {

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs, parseHostPort } from '../dist/src/cli/args.js';
-import { dashboardOptionsFor } from '../dist/src/cli/engine-options.js';
+import { parseCliArgs, parseHostPort } from '../dist/src/frontends/cli/args.js';
+import { dashboardOptionsFor } from '../dist/src/frontends/cli/engine-options.js';
 
 const RUN = path.resolve(import.meta.dirname, '..', 'dist', 'run.js');
 

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXPECTED_REASON, recoveryProblems, resultRow, type CrashObservation } from '../dist/src/cli/recovery-check.js';
-import { formatTable } from '../dist/src/cli/text-table.js';
+import { EXPECTED_REASON, recoveryProblems, resultRow, type CrashObservation } from '../dist/src/demo/recovery-check.js';
+import { formatTable } from '../dist/src/demo/text-table.js';
 import type { DashboardSnapshot } from '../dist/src/index.js';
 import { ISO } from './helpers.js';
 

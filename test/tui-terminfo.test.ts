@@ -11,8 +11,8 @@ import {
   terminfoFormat,
   TerminfoFormatError,
   toLegacyTerminfo,
-} from '../dist/src/tui/terminfo.js';
-import { findEntry, prepareTerminfo } from '../dist/src/tui/terminfo-compat.js';
+} from '../dist/src/frontends/tui/terminfo.js';
+import { findEntry, prepareTerminfo } from '../dist/src/frontends/tui/terminfo-compat.js';
 import { buildTerminfoFixtures } from './terminfo-fixtures.js';
 
 const repo = path.resolve(import.meta.dirname, '..');

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessLogSection, DashboardSnapshot, ExitEvent, RestartEvent } from '../dist/src/index.js';
-import { DashboardState } from '../dist/src/tui/dashboard-state.js';
-import { EVENT_LOG_LIMIT, EventLog, exitText, RecoveryWatch, restartText, shortMessage } from '../dist/src/tui/event-log.js';
-import { clock, duration, fit, gauge, millis, niceCeiling, percent } from '../dist/src/tui/format.js';
-import { DEMO_BADGE, headerText } from '../dist/src/tui/header.js';
-import { historyCapacity, historyLabels, Ring, SampleSeries } from '../dist/src/tui/history.js';
-import { footerText, KEY_BINDINGS } from '../dist/src/tui/keys.js';
-import { computeLayout, MIN_CHART_ROWS, panelSplit, split, type Rect } from '../dist/src/tui/layout.js';
-import { coreLines, cpuLines, memoryLines, packSegments, requestLines } from '../dist/src/tui/panel-text.js';
-import { escapeTags, visibleText } from '../dist/src/tui/tags.js';
-import { WorkersModel } from '../dist/src/tui/workers-model.js';
-import { workerTableLines } from '../dist/src/tui/workers-table.js';
+import { DashboardState } from '../dist/src/frontends/tui/dashboard-state.js';
+import { EVENT_LOG_LIMIT, EventLog, exitText, RecoveryWatch, restartText, shortMessage } from '../dist/src/frontends/tui/event-log.js';
+import { clock, duration, fit, gauge, millis, niceCeiling, percent } from '../dist/src/frontends/tui/format.js';
+import { DEMO_BADGE, headerText } from '../dist/src/frontends/tui/header.js';
+import { historyCapacity, historyLabels, Ring, SampleSeries } from '../dist/src/frontends/tui/history.js';
+import { footerText, KEY_BINDINGS } from '../dist/src/frontends/tui/keys.js';
+import { computeLayout, MIN_CHART_ROWS, panelSplit, split, type Rect } from '../dist/src/frontends/tui/layout.js';
+import { coreLines, cpuLines, memoryLines, packSegments, requestLines } from '../dist/src/frontends/tui/panel-text.js';
+import { escapeTags, visibleText } from '../dist/src/frontends/tui/tags.js';
+import { WorkersModel } from '../dist/src/frontends/tui/workers-model.js';
+import { workerTableLines } from '../dist/src/frontends/tui/workers-table.js';
 
 const T0 = Date.parse('2026-01-01T12:00:00.000Z');
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import WebSocket from 'ws';
-import type { ServerFrame } from '../dist/src/web/index.js';
+import type { ServerFrame } from '../dist/src/frontends/web/index.js';
 import { waitFor } from './helpers.js';
 
 export interface RawHandshake {

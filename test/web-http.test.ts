@@ -3,8 +3,8 @@ import http from 'node:http';
 import { register as globalRegistry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OptionsError, startDashboard, ThreadboardError, type Dashboard, type DashboardSnapshot } from '../dist/src/index.js';
-import { startWebServer, type WebServer } from '../dist/src/web/index.js';
-import { EDGE_MICROS } from '../dist/src/web/metrics/latency-buckets.js';
+import { startWebServer, type WebServer } from '../dist/src/frontends/web/index.js';
+import { EDGE_MICROS } from '../dist/src/frontends/web/metrics/latency-buckets.js';
 import { waitFor } from './helpers.js';
 import { parsePrometheusText } from './web-prom-parser.js';
 

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../dist/src/index.js';
-import { startWebServer, type WebServer } from '../dist/src/web/index.js';
+import { startWebServer, type WebServer } from '../dist/src/frontends/web/index.js';
 import { nextEvent, waitFor } from './helpers.js';
 import { parsePrometheusText } from './web-prom-parser.js';
 

@@ -5,7 +5,7 @@
 import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../dist/src/index.js';
-import { startWebServer, type ServerFrame, type WebServer } from '../dist/src/web/index.js';
+import { startWebServer, type ServerFrame, type WebServer } from '../dist/src/frontends/web/index.js';
 import { waitFor } from './helpers.js';
 import {
   closeAll,

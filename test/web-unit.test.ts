@@ -2,21 +2,21 @@
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../dist/src/errors.js';
-import { bucketIndex, BUCKET_COUNT } from '../dist/src/requests/histogram.js';
-import { RequestCounters } from '../dist/src/requests/counters.js';
+import { bucketIndex, BUCKET_COUNT } from '../dist/src/shared/histogram.js';
+import { RequestCounters } from '../dist/src/shared/request-counters.js';
 import type { DashboardSnapshot } from '../dist/src/index.js';
-import { addressKey, ipv6Groups, isLoopbackHost, isLoopbackHostHeader } from '../dist/src/web/address.js';
-import { CLOSE, parseClientMessage } from '../dist/src/web/frames.js';
-import { historyRing, pushHistory, ROUND_MS } from '../dist/src/web/history.js';
-import { EDGE_MICROS, edgeIndex, latencyBuckets, leLabel } from '../dist/src/web/metrics/latency-buckets.js';
-import { snapshotFamilies } from '../dist/src/web/metrics/families.js';
-import { resolveWebOptions } from '../dist/src/web/options.js';
-import { originAllowed, ownOrigin } from '../dist/src/web/origin.js';
-import { PAGE_JS } from '../dist/src/web/page/app-js.js';
-import { RateLimiter } from '../dist/src/web/rate-limiter.js';
-import { isAuthorized, presentedTokens, queryParam, readCookie, tokensEqual } from '../dist/src/web/token.js';
-import { AuthFailures } from '../dist/src/web/auth-failures.js';
-import { admitUpgrade } from '../dist/src/web/upgrade.js';
+import { addressKey, ipv6Groups, isLoopbackHost, isLoopbackHostHeader } from '../dist/src/frontends/web/address.js';
+import { CLOSE, parseClientMessage } from '../dist/src/frontends/web/frames.js';
+import { historyRing, pushHistory, ROUND_MS } from '../dist/src/frontends/web/history.js';
+import { EDGE_MICROS, edgeIndex, latencyBuckets, leLabel } from '../dist/src/frontends/web/metrics/latency-buckets.js';
+import { snapshotFamilies } from '../dist/src/frontends/web/metrics/families.js';
+import { resolveWebOptions } from '../dist/src/frontends/web/options.js';
+import { originAllowed, ownOrigin } from '../dist/src/frontends/web/origin.js';
+import { PAGE_JS } from '../dist/src/frontends/web/page/app-js.js';
+import { RateLimiter } from '../dist/src/frontends/web/rate-limiter.js';
+import { isAuthorized, presentedTokens, queryParam, readCookie, tokensEqual } from '../dist/src/frontends/web/token.js';
+import { AuthFailures } from '../dist/src/frontends/web/auth-failures.js';
+import { admitUpgrade } from '../dist/src/frontends/web/upgrade.js';
 
 const TOKEN = 'abcdefghijklmnop+/=_-.~0123';
 
@@ -408,7 +408,7 @@ describe('per-client backpressure', () => {
   const event = (seq: number) => ({ seq, kind: 'failed' as const, event: { target: 'coordinator' as const, message: `m${seq}`, at: 'x' } });
 
   it('sends while under the bound, then keeps only the newest snapshot and catches up with missed events on drain', async () => {
-    const { HubClient } = await import('../dist/src/web/client.js');
+    const { HubClient } = await import('../dist/src/frontends/web/client.js');
     const sock = new StuckSocket();
     const log = [event(1), event(2)];
     const client = new HubClient(sock as never, '127.0.0.1', 100, (seq: number) => log.filter((e) => e.seq > seq), 0);

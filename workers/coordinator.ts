@@ -3,8 +3,9 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { workerData } from 'node:worker_threads';
 import { Coordinator } from '../src/coordinator/coordinator.js';
-import type { CoordinatorData } from '../src/coordinator/messages.js';
-import { connectToSupervisor } from '../src/worker-runtime/supervised.js';
+import type { CoordinatorData } from '../src/protocol/coordinator.js';
+import { connectToSupervisor } from '../src/supervisor/child-side.js';
+import { injectFault } from '../src/supervisor/faults.js';
 
 const data = (workerData as { coordinator: CoordinatorData }).coordinator;
 const link = connectToSupervisor();
@@ -20,10 +21,10 @@ const coordinator = new Coordinator(
 );
 
 link.onControl((msg) => {
-  if (msg.tb === 'stop') {
+  if (msg.type === 'stop') {
     void coordinator.stop().then(() => process.exit(0));
-  } else if (msg.tb === 'crash') {
-    coordinator.crashSelf(msg.how);
+  } else if (msg.type === 'crash') {
+    injectFault(msg.how);
   }
 });
 

@@ -1,5 +1,5 @@
-import { sampleCpu } from '../src/samplers/cpu.js';
-import { defineMetricWorker, metricContext } from '../src/worker-runtime/index.js';
+import { sampleCpu } from '../src/metrics/cpu.js';
+import { defineMetricWorker, metricContext } from '../src/metrics/worker.js';
 
 const { data } = metricContext<{ cpuBaseline: SharedArrayBuffer }>();
 defineMetricWorker(() => sampleCpu(data.cpuBaseline));

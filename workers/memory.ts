@@ -1,4 +1,4 @@
-import { sampleMemory } from '../src/samplers/memory.js';
-import { defineMetricWorker } from '../src/worker-runtime/index.js';
+import { sampleMemory } from '../src/metrics/memory.js';
+import { defineMetricWorker } from '../src/metrics/worker.js';
 
 defineMetricWorker(sampleMemory);

@@ -1,6 +1,6 @@
-import { RequestCounters } from '../src/requests/counters.js';
-import { sampleRequests } from '../src/requests/sampler.js';
-import { defineMetricWorker, metricContext } from '../src/worker-runtime/index.js';
+import { RequestCounters } from '../src/shared/request-counters.js';
+import { sampleRequests } from '../src/metrics/requests.js';
+import { defineMetricWorker, metricContext } from '../src/metrics/worker.js';
 
 const { data } = metricContext<{ counters: SharedArrayBuffer; baseline: SharedArrayBuffer }>();
 const counters = new RequestCounters(data.counters);

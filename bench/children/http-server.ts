@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import client from 'prom-client';
 import { startDashboard } from '../../src/index.js';
-import { HttpProbe } from '../../src/requests/http-probe.js';
+import { HttpProbe } from '../../src/main/http-probe.js';
 
 // The dashboard's own automatic probe is off; the same probe class is attached on demand instead.
 const dash = await startDashboard({ httpProbe: false });

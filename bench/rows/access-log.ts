@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AccessLogSource } from '../../src/requests/access-log-source.js';
-import { RequestCounters } from '../../src/requests/counters.js';
+import { AccessLogSource } from '../../src/main/access-log/source.js';
+import { RequestCounters } from '../../src/shared/request-counters.js';
 import type { BenchContext, Row } from '../lib/row.js';
 import { median, throughput } from '../lib/stats.js';
 

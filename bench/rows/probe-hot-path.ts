@@ -7,8 +7,8 @@
 import dc from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import client from 'prom-client';
-import { HttpProbe } from '../../src/requests/http-probe.js';
-import { RequestCounters } from '../../src/requests/counters.js';
+import { HttpProbe } from '../../src/main/http-probe.js';
+import { RequestCounters } from '../../src/shared/request-counters.js';
 import type { BenchContext, Row } from '../lib/row.js';
 import { cost, median } from '../lib/stats.js';
 

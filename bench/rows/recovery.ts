@@ -9,7 +9,7 @@ import { startDashboard, type Dashboard } from '../../src/index.js';
 import { rawWorkerStart } from '../lib/raw-worker.js';
 import type { BenchContext, Row } from '../lib/row.js';
 import { cost, median } from '../lib/stats.js';
-import { DashboardWatch, freshSampleAt, healthy } from '../../src/cli/dashboard-watch.js';
+import { DashboardWatch, freshSampleAt, healthy } from '../../src/demo/dashboard-watch.js';
 
 const ISOLATED = { maxRestarts: 1_000_000, periodMs: 1 };
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

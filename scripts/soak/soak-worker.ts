@@ -1,5 +1,5 @@
 /** The soak's custom worker: a little state and an async sampler, crashed like the built-ins. */
-import { defineMetricWorker } from '../../src/worker-runtime/index.js';
+import { defineMetricWorker } from '../../src/metrics/worker.js';
 
 let ticks = 0;
 defineMetricWorker(async () => {

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { startDashboard } from '../../src/index.js';
-import { FAULT_KINDS } from '../../src/protocol.js';
+import { FAULT_KINDS } from '../../src/protocol/control.js';
 import { startLoad } from './load.js';
 import { slope } from './slope.js';
 

@@ -3,7 +3,7 @@
  * so the coordinator thread does not load the samplers and counters just to hand buffers on:
  * its module graph is on the path of every coordinator recovery.
  */
-import type { SharedBuffers } from '../shared-buffers.js';
+import type { SharedBuffers } from '../main/shared-buffers.js';
 
 export function builtinWorkerData(name: string, shared: SharedBuffers): unknown {
   switch (name) {

@@ -4,22 +4,15 @@
  * main. The thread entry (workers/coordinator.ts) only wires this to comlink and the supervisor link.
  */
 import { randomInt } from 'node:crypto';
-import { threadId } from 'node:worker_threads';
-import { openSampleListener } from '../channel/sample-channel.js';
-import type { FaultKind, SampleEnvelope } from '../protocol.js';
-import {
-  buildCoordinatorSnapshot,
-  emptySampleState,
-  foldSample,
-  foldSampleError,
-  type CoordinatorSnapshot,
-  type SampleState,
-} from '../snapshot.js';
+import type { FaultKind } from '../protocol/control.js';
+import type { CoordinatorApi, CoordinatorData, CoordinatorMessage } from '../protocol/coordinator.js';
+import { openSampleListener } from '../protocol/sample-channel.js';
+import type { ValidSample } from '../protocol/samples.js';
+import type { CoordinatorSnapshot } from '../snapshot.js';
 import type { ChildSpec } from '../supervisor/types.js';
-import { injectFault } from '../worker-runtime/faults.js';
 import { builtinWorkerData } from './builtin-data.js';
 import { CollectRound, type CollectReport } from './collect-round.js';
-import type { CoordinatorApi, CoordinatorData, CoordinatorMessage } from './messages.js';
+import { buildCoordinatorSnapshot, emptySampleState, foldSample, foldSampleError, type SampleState } from './sample-state.js';
 import { BUILTIN_GROUP, WorkerGroups, type GroupSpec } from './worker-groups.js';
 
 const RECEIVED = 0;
@@ -109,17 +102,20 @@ export class Coordinator implements CoordinatorApi {
     this.schedulePush();
   }
 
-  private onSample(env: SampleEnvelope): void {
+  private onSample(s: ValidSample): void {
     // Only the live thread that owns a name speaks for it: not another worker posting under
     // its name, not a dead predecessor whose last sample arrives after its replacement started.
-    const owner = this.workers.thread(env.source);
-    if (!owner || owner.threadId !== env.threadId) return this.reject();
+    const owner = this.workers.thread(s.source);
+    if (!owner || owner.threadId !== s.threadId) return this.reject();
+    // The section must be the one the name fills: a custom worker cannot be 'cpu' and vice versa.
+    const builtin = s.source === 'cpu' || s.source === 'memory' || s.source === 'requests';
+    if (s.sample.section === 'custom' && builtin) return this.reject();
     Atomics.add(this.stats, RECEIVED, 1);
     // A clock ahead of ours must not pin lastUpdated in the future (and blind staleness checks).
-    const time = Math.min(env.time, Date.now());
-    if (env.kind === 'sample-error') foldSampleError(this.state, env.source, time, (env.payload as { problem: string }).problem);
-    else foldSample(this.state, env.source, time, env.payload);
-    if (env.collectId !== null) this.rounds.get(env.collectId)?.answer(env.source);
+    const time = Math.min(s.time, Date.now());
+    if (s.sample.section === 'error') foldSampleError(this.state, s.source, time, s.sample.problem);
+    else foldSample(this.state, s.source, time, s.sample);
+    if (s.collectId !== null) this.rounds.get(s.collectId)?.answer(s.source);
     this.schedulePush();
   }
 
@@ -158,7 +154,7 @@ export class Coordinator implements CoordinatorApi {
     const round = new CollectRound(id, asked, this.config.options.collectTimeoutMs);
     this.rounds.set(id, round);
     for (const name of asked) {
-      if (!this.workers.send(name, { tb: 'collect', id })) round.drop(name);
+      if (!this.workers.send(name, { type: 'collect', id })) round.drop(name);
     }
     try {
       const report = await round.done;
@@ -176,13 +172,7 @@ export class Coordinator implements CoordinatorApi {
     const thread = this.workers.thread(name);
     if (!thread || !thread.isReady || thread.threadId === null) return null;
     if (how === 'kill') this.workers.kill(name);
-    else thread.send({ tb: 'crash', how });
+    else thread.send({ type: 'crash', how });
     return { threadId: thread.threadId };
-  }
-
-  crashSelf(how: Exclude<FaultKind, 'kill'>): { threadId: number } {
-    // After the comlink reply is posted, so the caller learns the fault was injected.
-    setTimeout(() => injectFault(how), 1);
-    return { threadId };
   }
 }

@@ -6,7 +6,7 @@
  * is marked failed and the built-in panels keep working.
  */
 import { EventEmitter } from 'node:events';
-import type { ControlToChild } from '../protocol.js';
+import type { ControlToChild } from '../protocol/control.js';
 import type { ChildThread } from '../supervisor/child-thread.js';
 import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
 import type { ChildExitEvent, ChildRestartEvent, ChildSpec, ChildStatus } from '../supervisor/types.js';

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { isControlToParent, type ControlToChild } from '../protocol.js';
+import { isControlToParent, type ControlToChild } from '../protocol/control.js';
 import { classifyExit, type ExitClass, type TerminationCause } from './exit-reason.js';
 import { workerExecArgv } from './exec-argv.js';
 import { createHeartbeatCell, heartbeatPeriodFor, msSinceBeat, SUPERVISED_KEY, type SupervisedData } from './heartbeat.js';
@@ -99,7 +99,7 @@ export class ChildThread extends EventEmitter<ChildThreadEvents> {
   async stop(): Promise<void> {
     if (this.exited) return;
     this.terminatedFor ??= 'shutdown';
-    this.send({ tb: 'stop' });
+    this.send({ type: 'stop' });
     const period = heartbeatPeriodFor(this.spec.hangTimeoutMs);
     const giveUpAt = Date.now() + this.spec.shutdownMs;
     const stale = (): boolean => {
@@ -116,7 +116,7 @@ export class ChildThread extends EventEmitter<ChildThreadEvents> {
 
   private onMessage(msg: unknown): void {
     if (!isControlToParent(msg)) return;
-    if (msg.tb === 'ready') {
+    if (msg.type === 'ready') {
       if (this.ready) return;
       this.ready = true;
       this.armWatchdog(this.spec.hangTimeoutMs);

@@ -6,8 +6,8 @@
  * owner escalates (the coordinator crashes itself; the main thread marks the dashboard failed).
  */
 import { EventEmitter } from 'node:events';
-import { StartError } from '../errors.js';
-import type { ControlToChild } from '../protocol.js';
+import { InternalError, StartError } from '../errors.js';
+import type { ControlToChild } from '../protocol/control.js';
 import { ChildThread } from './child-thread.js';
 import type { ExitClass } from './exit-reason.js';
 import { backoffDelay, exceedsIntensity, pruneWindow, type Backoff, type Intensity } from './intensity.js';
@@ -71,7 +71,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** Starts every child (spawned in order, all at once) and resolves when all are ready. */
   async start(): Promise<void> {
-    if (this.state !== 'idle') throw new Error(`supervisor cannot start from state ${this.state}`);
+    if (this.state !== 'idle') throw new InternalError(`a supervisor cannot start from state ${this.state}`);
     this.state = 'running';
     try {
       await Promise.all(this.entries.map((e) => this.spawnFirst(e)));
@@ -141,7 +141,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private entry(id: string): ChildEntry {
     const e = this.entries.find((x) => x.spec.id === id);
-    if (!e) throw new Error(`no child with id ${id}`);
+    if (!e) throw new InternalError(`no child with id ${id}`);
     return e;
   }
 

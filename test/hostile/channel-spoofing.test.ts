@@ -27,14 +27,14 @@ describe('the sample channel', () => {
   });
 
   it('counts malformed messages as rejected, drops them, and nothing crashes', async () => {
-    const good = { v: 1, kind: 'sample', seq: 0, time: Date.now(), threadId: 1, collectId: null };
+    const good = { v: 1, type: 'sample', seq: 0, time: Date.now(), threadId: 1, collectId: null };
     const bad: unknown[] = [
       null,
       'hello',
       42,
       [1, 2, 3],
       { ...good, v: 2, source: 'cpu', payload: {} },
-      { ...good, kind: 'other', source: 'cpu', payload: {} },
+      { ...good, type: 'other', source: 'cpu', payload: {} },
       { ...good, source: '', payload: {} },
       { ...good, source: 'memory', seq: -1, payload: {} },
       { ...good, source: 'cpu', payload: { usage: 500, cores: 2, loadAvg: [0, 0, 0], perCore: [] } },

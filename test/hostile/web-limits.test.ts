@@ -13,7 +13,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../../dist/src/index.js';
-import { startWebServer, type WebServer } from '../../dist/src/web/index.js';
+import { startWebServer, type WebServer } from '../../dist/src/frontends/web/index.js';
 import { waitFor } from '../helpers.js';
 import { parsePrometheusText } from '../web-prom-parser.js';
 import { rawHandshake } from '../web-helpers.js';

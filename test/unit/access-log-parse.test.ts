@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBatch, parseLine } from '../../dist/src/requests/access-log-parse.js';
+import { parseBatch, parseLine } from '../../dist/src/pool/access-log-parse.js';
 
 const base =
   '203.0.113.9 - alice [21/Nov/2026:15:00:00 +0000] "GET /a?b=\\"c\\" HTTP/1.1" 200 512 "https://ref.example/" "Mozilla/5.0 (X11; Linux)"';

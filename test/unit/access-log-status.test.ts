@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { accessLogLine } from '../../dist/src/cli/text-lines.js';
-import { backoffMs, BACKOFF_CAP_MS, describeState, problemOf, sameState, wrongKind } from '../../dist/src/requests/access-log-status.js';
-import { TickLoop } from '../../dist/src/requests/tick-loop.js';
+import { accessLogLine } from '../../dist/src/frontends/cli/text-lines.js';
+import { backoffMs, BACKOFF_CAP_MS, describeState, problemOf, sameState, wrongKind } from '../../dist/src/main/access-log/status.js';
+import { TickLoop } from '../../dist/src/main/access-log/tick-loop.js';
 import type { AccessLogSection } from '../../dist/src/snapshot.js';
-import { DashboardState } from '../../dist/src/tui/dashboard-state.js';
-import { visibleText } from '../../dist/src/tui/tags.js';
+import { DashboardState } from '../../dist/src/frontends/tui/dashboard-state.js';
+import { visibleText } from '../../dist/src/frontends/tui/tags.js';
 
 const kind = (k: 'dir' | 'fifo' | 'chr') => ({
   isDirectory: () => k === 'dir',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUCKET_COUNT, bucketIndex, bucketRange, bucketValue, quantile } from '../../dist/src/requests/histogram.js';
+import { BUCKET_COUNT, bucketIndex, bucketRange, bucketValue, quantile } from '../../dist/src/shared/histogram.js';
 
 describe('log-linear histogram', () => {
   it('puts every value in the bucket whose range holds it, and indices grow with values', () => {

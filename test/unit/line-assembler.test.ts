@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineAssembler, MAX_LINE_BYTES } from '../../dist/src/requests/line-assembler.js';
+import { LineAssembler, MAX_LINE_BYTES } from '../../dist/src/main/access-log/line-assembler.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const text = (b: Uint8Array | null): string | null => (b === null ? null : new TextDecoder().decode(b));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { copyCandidates, isCopyOf, nextTail, RecentNames, TAIL_BYTES } from '../../dist/src/requests/copy-match.js';
-import { firstOffset, headsAgree, resumeOffset, SeenFiles, wasTruncated } from '../../dist/src/requests/log-file-checks.js';
+import { copyCandidates, isCopyOf, nextTail, RecentNames, TAIL_BYTES } from '../../dist/src/main/access-log/copy-match.js';
+import { firstOffset, headsAgree, resumeOffset, SeenFiles, wasTruncated } from '../../dist/src/main/access-log/log-file-checks.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 

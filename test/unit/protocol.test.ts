@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { jsonPayloadProblem } from '../../dist/src/channel/json-payload.js';
-import { validateEnvelope } from '../../dist/src/protocol.js';
+import { jsonPayloadProblem } from '../../dist/src/protocol/json-payload.js';
+import { validateEnvelope } from '../../dist/src/protocol/samples.js';
 
 const envelope = (source: string, payload: unknown) => ({
   v: 1,
-  kind: 'sample',
+  type: 'sample',
   source,
   seq: 0,
   time: 1,

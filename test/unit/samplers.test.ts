@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CollectRound } from '../../dist/src/coordinator/collect-round.js';
-import { validateEnvelope } from '../../dist/src/protocol.js';
-import { cpuUsage } from '../../dist/src/samplers/cpu.js';
-import { memorySection, parseMeminfo } from '../../dist/src/samplers/memory.js';
-import { RequestCounters } from '../../dist/src/requests/counters.js';
-import { requestsSection } from '../../dist/src/requests/stats.js';
+import { validateEnvelope } from '../../dist/src/protocol/samples.js';
+import { cpuUsage } from '../../dist/src/metrics/cpu.js';
+import { memorySection, parseMeminfo } from '../../dist/src/metrics/memory.js';
+import { RequestCounters } from '../../dist/src/shared/request-counters.js';
+import { requestsSection } from '../../dist/src/metrics/requests-stats.js';
 
 describe('cpu usage from time deltas', () => {
   it('is the busy share of the elapsed time, overall and per core', () => {
@@ -75,7 +75,7 @@ describe('request counters', () => {
 });
 
 describe('envelope validation', () => {
-  const ok = { v: 1, kind: 'sample', source: 'custom', seq: 1, time: Date.now(), threadId: 3, collectId: null, payload: { a: 1 } };
+  const ok = { v: 1, type: 'sample', source: 'custom', seq: 1, time: Date.now(), threadId: 3, collectId: null, payload: { a: 1 } };
   it('accepts a well-formed sample and rejects each malformed field with the reason', () => {
     expect(validateEnvelope(ok).ok).toBe(true);
     expect(validateEnvelope({ ...ok, collectId: 7 }).ok).toBe(true);

@@ -1,20 +1,20 @@
 /** The web server's limits as plain functions: caps, budgets, admission order, defaults, timeouts, counters in /metrics. */
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../../dist/src/errors.js';
-import { RequestCounters } from '../../dist/src/requests/counters.js';
+import { RequestCounters } from '../../dist/src/shared/request-counters.js';
 import type { DashboardSnapshot } from '../../dist/src/index.js';
-import { addressKey } from '../../dist/src/web/address.js';
-import { AddressCounts } from '../../dist/src/web/address-counts.js';
-import { AuthFailures } from '../../dist/src/web/auth-failures.js';
-import { clientErrorVerdict } from '../../dist/src/web/client-error.js';
-import { snapshotFamilies } from '../../dist/src/web/metrics/families.js';
-import { resolveWebOptions } from '../../dist/src/web/options.js';
-import { RateLimiter, retryAfterSeconds } from '../../dist/src/web/rate-limiter.js';
-import { headerCount } from '../../dist/src/web/raw-headers.js';
-import { DROP_REASONS, REQUEST_REJECT_REASONS, zeroCounts } from '../../dist/src/web/refusals.js';
-import { admitRequest } from '../../dist/src/web/request-admission.js';
-import { serverTimeouts } from '../../dist/src/web/timeouts.js';
-import { admitUpgrade } from '../../dist/src/web/upgrade.js';
+import { addressKey } from '../../dist/src/frontends/web/address.js';
+import { AddressCounts } from '../../dist/src/frontends/web/address-counts.js';
+import { AuthFailures } from '../../dist/src/frontends/web/auth-failures.js';
+import { clientErrorVerdict } from '../../dist/src/frontends/web/client-error.js';
+import { snapshotFamilies } from '../../dist/src/frontends/web/metrics/families.js';
+import { resolveWebOptions } from '../../dist/src/frontends/web/options.js';
+import { RateLimiter, retryAfterSeconds } from '../../dist/src/frontends/web/rate-limiter.js';
+import { headerCount } from '../../dist/src/frontends/web/raw-headers.js';
+import { DROP_REASONS, REQUEST_REJECT_REASONS, zeroCounts } from '../../dist/src/frontends/web/refusals.js';
+import { admitRequest } from '../../dist/src/frontends/web/request-admission.js';
+import { serverTimeouts } from '../../dist/src/frontends/web/timeouts.js';
+import { admitUpgrade } from '../../dist/src/frontends/web/upgrade.js';
 
 const TOKEN = 'abcdefghijklmnop+/=_-.~0123';
 

@@ -1,0 +1,39 @@
+/** The plain-text view of a snapshot: what the CLI prints when its output is not a terminal. */
+import type { AccessLogSection, DashboardSnapshot } from '../../snapshot.js';
+
+const fixed = (x: number, d = 1): string => x.toFixed(d);
+
+export function bar(percent: number, width = 20): string {
+  const filled = Math.round((Math.min(100, Math.max(0, percent)) / 100) * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+}
+
+/** Lines in the shape of the original example: CPU, MEM, REQ, updated. */
+export function snapshotLines(s: DashboardSnapshot): string[] {
+  const lines: string[] = [];
+  const stale = (section: string): string => (s.stale.includes(section) ? '  (stale: worker restarting)' : '');
+  if (s.cpu) {
+    const load = s.cpu.loadAvg.map((l) => l.toFixed(2)).join(', ');
+    lines.push(`CPU ${fixed(s.cpu.usage)}%  load: [${load}]  cores: ${s.cpu.cores}${stale('cpu')}`);
+  } else lines.push('CPU (waiting for first sample)');
+  if (s.memory) {
+    const m = s.memory;
+    lines.push(`MEM ${bar(m.usagePercent)} ${fixed(m.usagePercent)}%  ${m.usedMb}/${m.totalMb} MB${stale('memory')}`);
+  } else lines.push('MEM (waiting for first sample)');
+  if (s.requests) {
+    const r = s.requests;
+    lines.push(
+      `REQ ${fixed(r.rps)} rps  p50: ${fixed(r.p50LatencyMs, 2)}ms  p99: ${fixed(r.p99LatencyMs, 2)}ms  ` +
+        `avg: ${fixed(r.avgLatencyMs, 2)}ms  errors: ${fixed(r.errorRate, 2)}%  conns: ${r.activeConnections}  total: ${r.total}` +
+        stale('requests'),
+    );
+  } else lines.push('REQ (waiting for first sample)');
+  if (s.accessLog) lines.push(accessLogLine(s.accessLog));
+  lines.push(`updated: ${s.lastUpdated ?? 'never'}`);
+  return lines;
+}
+
+/** LOG <state>: <lines> lines, <malformed> malformed — the state first, since it says whether the counts move. */
+export function accessLogLine(log: AccessLogSection): string {
+  return `LOG ${log.detail}  lines: ${log.lines}  malformed: ${log.malformed}`;
+}

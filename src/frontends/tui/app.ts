@@ -1,0 +1,167 @@
+/**
+ * The terminal live dashboard: wires the engine's pushes and the keyboard to DashboardState,
+ * and DashboardState to the view. Renders only when something changed, at most a few times a
+ * second, plus once a second for the clocks: never in a loop.
+ */
+import type { Dashboard } from '../../main/dashboard.js';
+import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../../events.js';
+import type { FaultKind } from '../../protocol/control.js';
+import type { DashboardSnapshot } from '../../snapshot.js';
+import { DashboardState } from './dashboard-state.js';
+import { KEY_BINDINGS, type KeyAction } from './keys.js';
+import { createDashboardScreen } from './screen.js';
+import { DashboardView } from './view.js';
+import { COORDINATOR } from './workers-model.js';
+
+export interface TerminalDashboardOptions {
+  intervalMs: number;
+  demo: { url: string; notice: string } | null;
+  /** The live page's address, when --web is on. */
+  webUrl?: string | null;
+}
+
+export interface TerminalDashboard {
+  /** Resolves once the screen is gone and the terminal restored (after q, Ctrl-C or quit()). */
+  readonly done: Promise<void>;
+  quit(): void;
+}
+
+/** Renders at most this often; a crash still shows well within a second. */
+const MIN_RENDER_GAP_MS = 150;
+
+export async function runTerminalDashboard(dash: Dashboard, options: TerminalDashboardOptions): Promise<TerminalDashboard> {
+  const state = new DashboardState(options.intervalMs);
+  const ui = createDashboardScreen();
+  const view = new DashboardView(ui.screen, { demo: options.demo });
+  const now = (): number => Date.now();
+
+  let renderTimer: NodeJS.Timeout | null = null;
+  let lastRender = 0;
+  let closed = false;
+  const renderNow = (): void => {
+    renderTimer = null;
+    if (closed) return;
+    lastRender = now();
+    view.render(state, lastRender);
+  };
+  const requestRender = (): void => {
+    if (closed || renderTimer) return;
+    renderTimer = setTimeout(renderNow, Math.max(0, lastRender + MIN_RENDER_GAP_MS - now()));
+  };
+
+  const onSnapshot = (s: DashboardSnapshot): void => {
+    state.onSnapshot(s, now());
+    requestRender();
+  };
+  const onExit = (e: ExitEvent): void => {
+    state.onExit(e);
+    requestRender();
+  };
+  const onRestart = (e: RestartEvent): void => {
+    state.onRestart(e);
+    requestRender();
+  };
+  const onFailed = (e: FailedEvent): void => {
+    state.onFailed(e);
+    requestRender();
+  };
+  const onGroupFailed = (e: GroupFailedEvent): void => {
+    state.onGroupFailed(e);
+    requestRender();
+  };
+  const onAccessLog = (e: AccessLogEvent): void => {
+    state.onAccessLog(e);
+    requestRender();
+  };
+  dash.on('snapshot', onSnapshot);
+  dash.on('exit', onExit);
+  dash.on('restart', onRestart);
+  dash.on('failed', onFailed);
+  dash.on('group-failed', onGroupFailed);
+  dash.on('access-log', onAccessLog);
+  // Uptimes and "… ago" advance even when the interval is long.
+  const clockTimer = setInterval(requestRender, 1000);
+
+  const crash = (target: string, how: FaultKind): void => {
+    const row = state.rows().find((r) => r.name === target);
+    state.action(`crash ${target} (thread ${row?.threadId ?? '-'}): ${how}`, now());
+    requestRender();
+    dash.crash(target, how).catch((err: Error) => {
+      state.problem(err.message, now());
+      requestRender();
+    });
+  };
+
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  const quit = (): void => {
+    if (closed) return;
+    closed = true;
+    if (renderTimer) clearTimeout(renderTimer);
+    clearInterval(clockTimer);
+    dash.off('snapshot', onSnapshot);
+    dash.off('exit', onExit);
+    dash.off('restart', onRestart);
+    dash.off('failed', onFailed);
+    dash.off('group-failed', onGroupFailed);
+    dash.off('access-log', onAccessLog);
+    ui.destroy();
+    resolveDone();
+  };
+
+  const act = (action: KeyAction): void => {
+    if (closed) return;
+    switch (action.kind) {
+      case 'quit':
+        quit();
+        return;
+      case 'select':
+        state.select(action.delta);
+        requestRender();
+        return;
+      case 'crash-selected': {
+        const row = state.selectedTarget();
+        if (row) crash(row.name, action.how);
+        return;
+      }
+      case 'crash-coordinator':
+        crash(COORDINATOR, 'throw');
+        return;
+      case 'collect': {
+        const started = now();
+        state.action('collect now', started);
+        requestRender();
+        dash
+          .collect()
+          .then((report) => {
+            const missing = report.missing.length > 0 ? `; no answer from ${report.missing.join(', ')}` : '';
+            state.action(
+              `collected from ${[...report.answered].sort().join(', ') || 'no worker'} in ${now() - started} ms${missing}`,
+              now(),
+            );
+          })
+          .catch((err: Error) => state.problem(err.message, now()))
+          .finally(requestRender);
+        return;
+      }
+    }
+  };
+  for (const binding of KEY_BINDINGS) ui.screen.key(binding.keys, () => act(binding.action));
+  ui.screen.on('resize', () => {
+    view.relayout(Math.max(4, state.rows().length));
+    renderNow();
+  });
+
+  if (ui.terminfo.note) state.action(ui.terminfo.note, now());
+  if (options.demo) state.action(options.demo.notice, now());
+  if (options.webUrl) state.action(`live page at ${options.webUrl}`, now());
+  renderNow();
+  // Pushes that happened before we listened are not repeated: read the current snapshot once.
+  dash
+    .getDashboard()
+    .then((s) => {
+      if (!closed && state.snapshot === null) onSnapshot(s);
+    })
+    .catch((err: Error) => state.problem(err.message, now()));
+  return { done, quit };
+}

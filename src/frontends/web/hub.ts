@@ -1,0 +1,160 @@
+/**
+ * The WebSocket hub: every connected client, the newest snapshot, a short event log and chart
+ * history. A snapshot is serialized once and the same bytes go to every client.
+ */
+import type WebSocket from 'ws';
+import { FAULT_KINDS } from '../../protocol/control.js';
+import type { DashboardSnapshot } from '../../snapshot.js';
+import { HubClient, type ClientStats } from './client.js';
+import { encodeFrame, type LoggedEvent } from './frames.js';
+import { historyPoint, historyRing, pushHistory, type HistoryRing } from './history.js';
+
+export interface HubOptions {
+  maxBufferedBytes: number;
+  pingIntervalMs: number;
+  control: boolean;
+  eventLogSize?: number;
+  historySize?: number;
+}
+
+export interface HubStats {
+  clients: number;
+  snapshotsPublished: number;
+  framesSent: number;
+  framesDropped: number;
+  perClient: ClientStats[];
+}
+
+/** Epoch ms with sub-millisecond precision, comparable across processes on one machine. */
+export function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export class ClientHub {
+  private readonly clients = new Set<HubClient>();
+  private readonly events: LoggedEvent[] = [];
+  private readonly history: HistoryRing;
+  private latest: DashboardSnapshot | null = null;
+  private seq = 0;
+  private eventSeq = 0;
+  /** Totals of clients already gone, so the counters never go backwards. */
+  private goneSent = 0;
+  private goneDropped = 0;
+  private readonly pingTimer: NodeJS.Timeout;
+  private readonly eventLogSize: number;
+
+  constructor(private readonly options: HubOptions) {
+    this.eventLogSize = options.eventLogSize ?? 100;
+    this.history = historyRing(options.historySize ?? 180);
+    this.pingTimer = setInterval(() => this.heartbeat(), options.pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** Seeds the newest snapshot without broadcasting it (the first one, read at start). */
+  seed(snapshot: DashboardSnapshot): void {
+    if (this.latest !== null) return;
+    this.latest = snapshot;
+    const p = historyPoint(snapshot);
+    if (p) pushHistory(this.history, p);
+  }
+
+  publishSnapshot(snapshot: DashboardSnapshot, t = nowMs()): void {
+    this.latest = snapshot;
+    const p = historyPoint(snapshot);
+    if (p) pushHistory(this.history, p);
+    this.seq += 1;
+    const frame = encodeFrame({ type: 'snapshot', seq: this.seq, t, snapshot });
+    for (const c of this.clients) c.offerSnapshot(frame);
+  }
+
+  publishEvent<K extends LoggedEvent['kind']>(kind: K, event: Extract<LoggedEvent, { kind: K }>['event']): void {
+    this.eventSeq += 1;
+    const logged = { seq: this.eventSeq, kind, event } as LoggedEvent;
+    this.events.push(logged);
+    if (this.events.length > this.eventLogSize) this.events.shift();
+    const frame = encodeFrame({ type: 'event', event: logged });
+    for (const c of this.clients) c.offerEvent(logged, frame);
+  }
+
+  private eventsAfter = (seq: number): LoggedEvent[] => this.events.filter((e) => e.seq > seq);
+
+  add(ws: WebSocket, address: string): HubClient {
+    const client = new HubClient(ws, address, this.options.maxBufferedBytes, this.eventsAfter, this.eventSeq);
+    this.clients.add(client);
+    ws.on('pong', () => {
+      client.alive = true;
+    });
+    client.sendNow(
+      encodeFrame({
+        type: 'hello',
+        v: 1,
+        control: this.options.control,
+        faults: FAULT_KINDS,
+        seq: this.seq,
+        snapshot: this.latest,
+        history: this.history.points,
+        events: this.events,
+      }),
+    );
+    return client;
+  }
+
+  remove(client: HubClient): void {
+    if (!this.clients.delete(client)) return;
+    this.goneSent += client.framesSent;
+    this.goneDropped += client.framesDropped;
+  }
+
+  /** A client that has not answered the previous ping (dead peer, or one that stopped reading) is cut off. */
+  private heartbeat(): void {
+    for (const c of this.clients) {
+      if (!c.alive) {
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+    }
+  }
+
+  stats(): HubStats {
+    let sent = this.goneSent;
+    let dropped = this.goneDropped;
+    const perClient: ClientStats[] = [];
+    for (const c of this.clients) {
+      const s = c.stats();
+      sent += s.framesSent;
+      dropped += s.framesDropped;
+      perClient.push(s);
+    }
+    return { clients: this.clients.size, snapshotsPublished: this.seq, framesSent: sent, framesDropped: dropped, perClient };
+  }
+
+  /**
+   * Says goodbye (1001, going away) to every client, then cuts off whoever has not closed
+   * within `graceMs`: a stuck client never holds up shutdown.
+   */
+  async close(graceMs = 500): Promise<void> {
+    clearInterval(this.pingTimer);
+    const clients = [...this.clients];
+    const closed = clients.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.ws.readyState === c.ws.CLOSED) return resolve();
+          c.ws.once('close', () => resolve());
+          c.ws.close(1001, 'server shutting down');
+        }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    for (const c of clients) {
+      c.ws.terminate();
+      this.remove(c);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * startWebServer(): one HTTP server for the page, the API, the metrics and the WebSocket, wired
+ * to a Dashboard's events. Thin on purpose: routes.ts answers HTTP, ws-endpoint.ts handshakes
+ * and commands, hub.ts and client.ts fan out; the decisions they make (upgrade.ts, frames.ts,
+ * metrics/, options.ts) are plain functions that tests call directly.
+ */
+import { createServer, type Server } from 'node:http';
+import type { Dashboard } from '../../main/dashboard.js';
+import { WebListenError } from '../../errors.js';
+import type { ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../../events.js';
+import type { DashboardSnapshot } from '../../snapshot.js';
+import { AuthFailures } from './auth-failures.js';
+import { ConnectionGuard } from './connection-guard.js';
+import { ClientHub, type HubStats } from './hub.js';
+import { snapshotFamilies } from './metrics/families.js';
+import { MetricsRegistry } from './metrics/registry.js';
+import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from './options.js';
+import { RateLimiter } from './rate-limiter.js';
+import { DROP_REASONS, REQUEST_REJECT_REASONS, zeroCounts, type DropReason, type RequestRejectReason } from './refusals.js';
+import { createRequestHandler } from './routes.js';
+import { serverTimeouts } from './timeouts.js';
+import { tokenCookieName } from './token.js';
+import type { RejectReason } from './upgrade.js';
+import { WsEndpoint } from './ws-endpoint.js';
+
+export interface WebServerStats extends HubStats {
+  /** WebSocket handshakes refused, by reason. */
+  rejected: Record<RejectReason, number>;
+  /** Plain HTTP requests refused, by reason. */
+  rejectedRequests: Record<RequestRejectReason, number>;
+  /** Connections closed before any request on them was answered, by reason. */
+  droppedConnections: Record<DropReason, number>;
+  /** TCP connections open now, WebSockets included. */
+  openConnections: number;
+}
+
+export interface WebServer {
+  /** Where the page is, e.g. http://127.0.0.1:7070 (without the token). */
+  readonly url: string;
+  readonly port: number;
+  readonly options: ResolvedWebOptions;
+  /** Clients, frames sent and dropped, bytes held per client, refused handshakes. */
+  stats(): WebServerStats;
+  /** Closes every socket, timer and listener this server made. Idempotent. */
+  close(): Promise<void>;
+  /** @internal the underlying server, so an HTTP probe can leave the dashboard's own traffic out. */
+  readonly httpServer: Server;
+}
+
+function browsableUrl(host: string, port: number): string {
+  // An unspecified address is not somewhere a browser can go; its loopback is.
+  const h = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
+}
+
+function listen(server: Server, options: ResolvedWebOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      const hint =
+        err.code === 'EADDRINUSE'
+          ? 'the port is in use: choose another `web.port`, or 0 for any free one'
+          : err.code === 'EADDRNOTAVAIL'
+            ? 'no interface of this machine has that address: check `web.host`'
+            : err.code === 'EACCES'
+              ? 'not allowed to bind it: ports below 1024 need privileges'
+              : 'check `web.host` and `web.port`';
+      reject(
+        new WebListenError(
+          `threadboard: the web server cannot listen on ${options.host}:${options.port} (${err.code ?? err.message}); ${hint}`,
+          { cause: err },
+        ),
+      );
+    };
+    server.once('error', onError);
+    server.listen({ port: options.port, host: options.host }, () => {
+      server.off('error', onError);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : options.port);
+    });
+  });
+}
+
+/** Serves the live page, /api/dashboard and /metrics for `dash`; resolves once listening. */
+export async function startWebServer(dash: Dashboard, input: WebOptions = {}): Promise<WebServer> {
+  const options = resolveWebOptions(input);
+  const hub = new ClientHub({
+    maxBufferedBytes: options.maxBufferedBytes,
+    pingIntervalMs: options.pingIntervalMs,
+    control: options.control,
+  });
+  const registry = new MetricsRegistry();
+  let port = options.port;
+  let closed = false;
+  const rejectedRequests = zeroCounts(REQUEST_REJECT_REASONS);
+  const dropped = zeroCounts(DROP_REASONS);
+  const authFailures = new AuthFailures(options.authFailureRate.max, options.authFailureRate.windowMs);
+
+  const { keepAliveTimeout, ...timeouts } = serverTimeouts(options.headersTimeoutMs);
+  const server = createServer(
+    timeouts,
+    createRequestHandler({
+      options,
+      limits: { requests: new RateLimiter(options.requestRate.max, options.requestRate.windowMs), authFailures },
+      rejected: rejectedRequests,
+      cookieName: () => tokenCookieName(port),
+      dashboardJson: async () => JSON.stringify(await dash.getDashboard()),
+      metrics: async () => {
+        const snapshot = await dash.getDashboard();
+        const h = hub.stats();
+        const { families, histogram } = snapshotFamilies(snapshot, dash.requestCounters.read(), {
+          clients: h.clients,
+          framesSent: h.framesSent,
+          framesDropped: h.framesDropped,
+          rejected: ws.rejected,
+          rejectedRequests,
+          droppedConnections: dropped,
+          openConnections: guard.open,
+        });
+        return { contentType: registry.contentType, body: await registry.render(families, histogram) };
+      },
+    }),
+  );
+  server.keepAliveTimeout = keepAliveTimeout;
+  const guard = new ConnectionGuard(server, options, { dropped, rejectedRequests });
+
+  const ws = new WsEndpoint({
+    options,
+    hub,
+    crash: (target, how) => dash.crash(target, how),
+    cookieName: () => tokenCookieName(port),
+    authFailures,
+  });
+  server.on('upgrade', ws.onUpgrade);
+  const stats = (): WebServerStats => ({
+    ...hub.stats(),
+    rejected: { ...ws.rejected },
+    rejectedRequests: { ...rejectedRequests },
+    droppedConnections: { ...dropped },
+    openConnections: guard.open,
+  });
+
+  const onSnapshot = (s: DashboardSnapshot): void => hub.publishSnapshot(s);
+  const onExit = (e: ExitEvent): void => hub.publishEvent('exit', e);
+  const onRestart = (e: RestartEvent): void => hub.publishEvent('restart', e);
+  // The dashboard pushes a snapshot on every change of thread status, giving up included.
+  const onFailed = (e: FailedEvent): void => hub.publishEvent('failed', e);
+  const onGroupFailed = (e: GroupFailedEvent): void => hub.publishEvent('group-failed', e);
+
+  try {
+    port = await listen(server, options);
+  } catch (err) {
+    ws.close();
+    await hub.close();
+    throw err;
+  }
+  dash.on('snapshot', onSnapshot);
+  dash.on('exit', onExit);
+  dash.on('restart', onRestart);
+  dash.on('failed', onFailed);
+  dash.on('group-failed', onGroupFailed);
+  // A page opened before the next push still gets numbers at once.
+  dash.getDashboard().then(
+    (s) => hub.seed(s),
+    () => {},
+  );
+
+  return {
+    url: browsableUrl(options.host, port),
+    port,
+    options,
+    stats,
+    httpServer: server,
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      dash.off('snapshot', onSnapshot);
+      dash.off('exit', onExit);
+      dash.off('restart', onRestart);
+      dash.off('failed', onFailed);
+      dash.off('group-failed', onGroupFailed);
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      ws.close();
+      await hub.close();
+      registry.clear();
+      await stopped;
+    },
+  };
+}

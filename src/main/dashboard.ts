@@ -1,0 +1,342 @@
+/**
+ * The public facade. It owns what must outlive the coordinator (the shared buffers, the
+ * collection count, the last snapshot) and the main-thread parts (HTTP probe, access log, front
+ * ends); the coordinator itself, and calls that always settle, are the session's
+ * (coordinator-session.ts). Nothing a listener or a thread does can throw into the host from here.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Server as HttpServer } from 'node:http';
+import type { CollectReport } from '../coordinator/collect-round.js';
+import { isCoordinatorMessage } from '../protocol/coordinator.js';
+import { COORDINATOR, CoordinatorSession } from './coordinator-session.js';
+import { ArgumentError, CallTimeoutError, DashboardStoppedError, NotRunningError, UnknownTargetError } from '../errors.js';
+import type { CrashReport, DashboardEvents } from '../events.js';
+import { resolveMainThreadOptions, resolveOptions, type EngineOptions, type MainThreadOptions, type ResolvedOptions } from '../options.js';
+import { FAULT_KINDS, type FaultKind } from '../protocol/control.js';
+import { sampleChannelName } from '../protocol/samples.js';
+import { AccessLogSource } from './access-log/source.js';
+import { RequestCounters } from '../shared/request-counters.js';
+import { HttpProbe } from './http-probe.js';
+import { allocateSharedBuffers, type SharedBuffers } from './shared-buffers.js';
+import type { BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot } from '../snapshot.js';
+import { assembleSnapshot, seedFrom } from './snapshot-assembly.js';
+import { raceCall } from './coordinator-link.js';
+
+function builtinFile(name: BuiltinWorkerName): URL {
+  return new URL(`../../workers/${name}.js`, import.meta.url);
+}
+
+export interface RequestRecord {
+  durationMs: number;
+  status: number;
+}
+
+/** How often a listener error is reported as a process warning: the first, then every this many. */
+const LISTENER_WARNING_EVERY = 1000;
+
+export class Dashboard extends EventEmitter<DashboardEvents> {
+  readonly startedAt = new Date().toISOString();
+  /**
+   * The sample channel's name is known only to this dashboard's threads: code elsewhere in the
+   * process cannot open the channel to forge samples (an ES private field, not reachable from outside).
+   */
+  readonly #channelName = sampleChannelName(randomUUID());
+  readonly #options: ResolvedOptions;
+  readonly #shared: SharedBuffers;
+  readonly #counters: RequestCounters;
+  readonly #session: CoordinatorSession;
+  #collections = 0;
+  #last: CoordinatorSnapshot | null = null;
+  /** Whether #last came from the coordinator that is running now. */
+  #lastIsCurrent = false;
+  readonly #probe: HttpProbe | null;
+  readonly #accessLog: AccessLogSource | null;
+  /** Front ends attached by the composition root, closed first on stop(). */
+  readonly #closers: Array<() => Promise<void>> = [];
+  #web: string | null = null;
+  #stopping: Promise<void> | null = null;
+  #listenerErrors = 0;
+  #warnedRecordAfterStop = false;
+
+  /** @internal use startDashboard() */
+  constructor(options: ResolvedOptions, main: MainThreadOptions) {
+    super();
+    this.#options = options;
+    this.#shared = allocateSharedBuffers();
+    this.#counters = new RequestCounters(this.#shared.requestCounters);
+    this.#probe = main.httpProbe ? new HttpProbe(this.#counters, main.httpProbe.servers ? { servers: main.httpProbe.servers } : {}) : null;
+    this.#accessLog = main.accessLog
+      ? new AccessLogSource(main.accessLog.path, this.#counters, {
+          ...main.accessLog,
+          chunkBytes: 1 << 20,
+          inlineBelow: 64 * 1024,
+          onState: (e) => this.#publish('access-log', e),
+        })
+      : null;
+    this.#session = new CoordinatorSession(options, () => ({
+      channelName: this.#channelName,
+      options: this.#options,
+      shared: this.#shared,
+      seed: seedFrom(this.#last),
+    }));
+    this.#session.on('ready', () => {
+      this.#lastIsCurrent = false;
+    });
+    this.#session.on('exit', ({ id: _, ...rest }) => {
+      this.#lastIsCurrent = false;
+      this.#publish('exit', { target: COORDINATOR, ...rest });
+      this.#publishSnapshot();
+    });
+    this.#session.on('restart', ({ id: _, ...rest }) => {
+      this.#publish('restart', { target: COORDINATOR, ...rest });
+      this.#publishSnapshot();
+    });
+    this.#session.on('gave-up', (message) => {
+      this.#lastIsCurrent = false;
+      this.#publish('failed', { target: COORDINATOR, message, at: new Date().toISOString() });
+      this.#publishSnapshot();
+    });
+    this.#session.on('message', (body) => this.#onCoordinatorMessage(body));
+  }
+
+  /** @internal */
+  async start(): Promise<void> {
+    await this.#session.start();
+    this.#probe?.attach();
+    this.#accessLog?.start();
+  }
+
+  /**
+   * Calls every listener of `event`, each on its own: a listener that throws (or an async one
+   * that rejects) is reported as a process warning and breaks neither the engine nor the others.
+   */
+  #publish<K extends keyof DashboardEvents>(event: K, ...args: DashboardEvents[K]): void {
+    for (const listener of this.rawListeners(event) as Array<(...a: DashboardEvents[K]) => unknown>) {
+      try {
+        const result = listener.apply(this, args);
+        if (result instanceof Promise) result.catch((err: unknown) => this.#listenerFailed(event, err));
+      } catch (err) {
+        this.#listenerFailed(event, err);
+      }
+    }
+  }
+
+  #listenerFailed(event: string, err: unknown): void {
+    this.#listenerErrors++;
+    if (this.#listenerErrors % LISTENER_WARNING_EVERY !== 1) return;
+    const why = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.emitWarning(
+      `a '${event}' listener of a threadboard dashboard threw (${this.#listenerErrors} so far); the dashboard carries on`,
+      {
+        code: 'THREADBOARD_LISTENER_ERROR',
+        detail: why,
+      },
+    );
+  }
+
+  #onCoordinatorMessage(body: unknown): void {
+    if (!isCoordinatorMessage(body)) return;
+    switch (body.type) {
+      case 'snapshot':
+        this.#accept(body.snapshot);
+        this.#publishSnapshot();
+        break;
+      case 'worker-exit': {
+        const { id, ...rest } = body.event;
+        this.#publish('exit', { target: id, ...rest });
+        break;
+      }
+      case 'worker-restart': {
+        const { id, ...rest } = body.event;
+        this.#publish('restart', { target: id, ...rest });
+        break;
+      }
+      case 'group-failed': {
+        const { type: _, ...event } = body;
+        this.#publish('group-failed', event);
+        break;
+      }
+    }
+  }
+
+  #accept(snap: CoordinatorSnapshot): void {
+    this.#last = snap;
+    // From a coordinator that has not reported ready (or already died): kept, but not current.
+    if (this.#session.current) this.#lastIsCurrent = true;
+  }
+
+  #snapshot(): DashboardSnapshot {
+    return assembleSnapshot(this.#last, {
+      coordinator: this.#session.status(),
+      startedAt: this.startedAt,
+      collectionCount: this.#collections,
+      accessLog: this.#accessLog?.stats() ?? null,
+    });
+  }
+
+  #publishSnapshot(): void {
+    if (this.listenerCount('snapshot') > 0) this.#publish('snapshot', this.#snapshot());
+  }
+
+  /** Asks every running metric worker for a fresh sample; resolves when all answered (or timed out). */
+  async collect(): Promise<CollectReport> {
+    // Lines already in the log count as of now, like requests already served (a backlog too
+    // big for callTimeoutMs is read on later turns; a log in error never rejects the call).
+    await this.#accessLog?.poll(Date.now() + this.#options.callTimeoutMs);
+    const { report, snapshot } = await this.#session.call('collect', (api) => api.collect());
+    this.#collections += 1;
+    this.#accept(snapshot);
+    return report;
+  }
+
+  /**
+   * The current snapshot. The coordinator pushes one after every change, so this is served
+   * from main without a round trip; while the coordinator is down it waits (up to
+   * callTimeoutMs) for its replacement's first snapshot. After a failure it resolves with
+   * the last snapshot, marked 'failed', its sections stale.
+   */
+  async getDashboard(): Promise<DashboardSnapshot> {
+    const session = this.#session;
+    if (session.isFailed) return this.#snapshot();
+    const deadline = Date.now() + this.#options.callTimeoutMs;
+    while (!(this.#lastIsCurrent && session.current)) {
+      let link;
+      try {
+        link = await session.waitForLink('getDashboard', deadline);
+      } catch (err) {
+        // Failed while we waited: the last snapshot, marked failed, is the answer.
+        if (session.isFailed) return this.#snapshot();
+        throw err;
+      }
+      if (this.#lastIsCurrent) break;
+      // Up, but nothing pushed yet: ask for the snapshot once rather than wait for a push.
+      const outcome = await raceCall(link, link.api.snapshot(), deadline);
+      if (outcome.kind === 'value' && session.current === link) this.#accept(outcome.value);
+      else if (outcome.kind === 'timeout') throw new CallTimeoutError('getDashboard', this.#options.callTimeoutMs);
+      if (session.isStopped) throw new DashboardStoppedError('getDashboard');
+      if (session.isFailed) return this.#snapshot();
+    }
+    return this.#snapshot();
+  }
+
+  /** Metric workers running now. */
+  async workerCount(): Promise<number> {
+    if (this.#session.isFailed) return 0;
+    return this.#session.call('workerCount', (api) => api.workerCount());
+  }
+
+  /** Fault injection: target 'coordinator' or a worker name; how: throw, exit, hang, oom or kill. */
+  async crash(target: string, how: FaultKind): Promise<CrashReport> {
+    const names = [COORDINATOR, ...this.#options.workers.map((w) => w.name)];
+    if (!names.includes(target)) {
+      throw new UnknownTargetError(
+        `threadboard: crash() target must be one of ${names.map((n) => `'${n}'`).join(', ')}; got '${String(target)}'`,
+      );
+    }
+    if (!FAULT_KINDS.includes(how)) {
+      throw new UnknownTargetError(
+        `threadboard: crash() fault must be one of ${FAULT_KINDS.map((f) => `'${f}'`).join(', ')}; got '${String(how)}'`,
+      );
+    }
+    const at = new Date().toISOString();
+    if (target === COORDINATOR) {
+      await this.#session.waitForLink('crash', Date.now() + this.#options.callTimeoutMs);
+      const thread = this.#session.thread();
+      if (!thread || thread.threadId === null) {
+        throw new NotRunningError('threadboard: the coordinator is not running; try again once it has restarted');
+      }
+      if (how === 'kill') this.#session.kill();
+      else thread.send({ type: 'crash', how });
+      return { target, how, threadId: thread.threadId, at };
+    }
+    const hit = await this.#session.call('crash', (api) => api.crashWorker(target, how), false);
+    if (!hit) {
+      throw new NotRunningError(
+        `threadboard: worker '${target}' is not running right now (it is starting, restarting or failed); try again once it is`,
+      );
+    }
+    return { target, how, threadId: hit.threadId, at };
+  }
+
+  /**
+   * Records one completed request into the shared counters (a few atomic adds, no message).
+   * After stop() it records nothing and warns once: a host that is still draining requests
+   * while it shuts down must not get an exception from its monitor.
+   */
+  recordRequest(record: RequestRecord): void {
+    const { durationMs, status } = record ?? ({} as RequestRecord);
+    if (typeof durationMs !== 'number' || !(durationMs >= 0) || !Number.isFinite(durationMs)) {
+      throw new ArgumentError(`threadboard: recordRequest() needs durationMs as a finite number >= 0; got ${String(durationMs)}`);
+    }
+    if (!Number.isInteger(status) || status < 100 || status > 599) {
+      throw new ArgumentError(`threadboard: recordRequest() needs status as an HTTP status code 100..599; got ${String(status)}`);
+    }
+    if (this.#stopping) {
+      if (!this.#warnedRecordAfterStop) {
+        this.#warnedRecordAfterStop = true;
+        process.emitWarning('recordRequest() was called on a stopped threadboard dashboard; the request is not counted', {
+          code: 'THREADBOARD_RECORD_AFTER_STOP',
+        });
+      }
+      return;
+    }
+    this.#counters.record(durationMs, status);
+  }
+
+  /** The live page's address when started with the `web` option, else null. */
+  get webUrl(): string | null {
+    return this.#web;
+  }
+
+  /** @internal A front end attached to this dashboard: closed before the threads stop. */
+  attachFrontEnd(frontEnd: { url?: string; close(): Promise<void> }): void {
+    if (frontEnd.url) this.#web = frontEnd.url;
+    this.#closers.push(() => frontEnd.close());
+  }
+
+  /** @internal A server whose requests are not the user's traffic (the dashboard's own web server). */
+  excludeFromProbe(server: HttpServer): void {
+    this.#probe?.exclude(server);
+  }
+
+  /** @internal the shared request counters, for the HTTP probe. */
+  get requestCounters(): RequestCounters {
+    return this.#counters;
+  }
+
+  get isFailed(): boolean {
+    return this.#session.isFailed;
+  }
+
+  /**
+   * Stops every thread this dashboard started; resolves when they are gone. Idempotent: every
+   * call, concurrent or later, resolves only once everything is released.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    for (const close of this.#closers.splice(0).reverse()) await close().catch(() => undefined);
+    this.#web = null;
+    this.#probe?.detach();
+    await this.#accessLog?.stop();
+    await this.#session.stop();
+  }
+}
+
+/** The engine alone: the coordinator and its metric workers (startDashboard() adds the front ends). */
+export async function startEngine(options?: EngineOptions): Promise<Dashboard> {
+  const resolved = resolveOptions(options, builtinFile);
+  const main = resolveMainThreadOptions(options);
+  const dash = new Dashboard(resolved, main);
+  try {
+    await dash.start();
+  } catch (err) {
+    await dash.stop();
+    throw err;
+  }
+  return dash;
+}

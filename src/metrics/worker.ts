@@ -1,0 +1,2 @@
+/** `threadboard/worker`: what a metric worker file imports. */
+export { defineMetricWorker, metricContext, type MetricContext, type Sampler } from './define-worker.js';

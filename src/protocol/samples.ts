@@ -1,0 +1,171 @@
+/**
+ * The sample channel's messages: what a metric worker publishes, and its validation where the
+ * coordinator receives it. Anything can be posted on a BroadcastChannel by a thread that holds
+ * its name, so every message is checked completely, and what comes out is a typed value (the
+ * fold never casts): a malformed message is counted and dropped, never thrown.
+ */
+import type { CpuSection, MemorySection, RequestsSection } from '../snapshot.js';
+import { exactKeys, inRange, isFiniteNumber, isNonNegativeInteger, isObject } from './checks.js';
+import { jsonPayloadProblem } from './json-payload.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export interface SampleEnvelope {
+  v: typeof PROTOCOL_VERSION;
+  /** 'sample': a payload; 'sample-error': the sampler produced something that cannot be shown (payload: { problem }). */
+  type: 'sample' | 'sample-error';
+  source: string;
+  seq: number;
+  /** Epoch ms at which the sample was taken. */
+  time: number;
+  threadId: number;
+  /** The collect round this sample answers, or null for an interval sample. */
+  collectId: number | null;
+  payload: unknown;
+}
+
+/** A validated message's content, by the section it fills. */
+export type Sample =
+  | { section: 'cpu'; payload: CpuSection }
+  | { section: 'memory'; payload: MemorySection }
+  | { section: 'requests'; payload: RequestsSection }
+  | { section: 'custom'; payload: unknown }
+  | { section: 'error'; problem: string };
+
+export interface ValidSample {
+  source: string;
+  /** Epoch ms, as the sender claimed it. */
+  time: number;
+  threadId: number;
+  collectId: number | null;
+  sample: Sample;
+}
+
+export type ValidationResult = { ok: true; value: ValidSample } | { ok: false; problem: string };
+
+const MAX_SOURCE_LENGTH = 64;
+const ENVELOPE_KEYS = ['collectId', 'payload', 'seq', 'source', 'threadId', 'time', 'type', 'v'];
+
+/** Checks the envelope, then the payload: completely and by type for the built-in sources, JSON-shaped and bounded for the rest. */
+export function validateEnvelope(data: unknown): ValidationResult {
+  if (!isObject(data)) return { ok: false, problem: 'not an object' };
+  if (data.v !== PROTOCOL_VERSION) return { ok: false, problem: `unsupported protocol version ${String(data.v)}` };
+  if (data.type !== 'sample' && data.type !== 'sample-error') return { ok: false, problem: `unknown type ${String(data.type)}` };
+  const extra = exactKeys(data, ENVELOPE_KEYS);
+  if (extra) return { ok: false, problem: `envelope ${extra}` };
+  const { source } = data;
+  if (typeof source !== 'string' || source.length === 0 || source.length > MAX_SOURCE_LENGTH) {
+    return { ok: false, problem: 'source must be a non-empty string of at most 64 characters' };
+  }
+  if (!isNonNegativeInteger(data.seq)) return { ok: false, problem: 'seq must be a non-negative integer' };
+  if (!isFiniteNumber(data.time) || data.time <= 0) return { ok: false, problem: 'time must be epoch milliseconds' };
+  if (!isNonNegativeInteger(data.threadId)) return { ok: false, problem: 'threadId must be a non-negative integer' };
+  const collectId = data.collectId;
+  if (collectId !== null && !isNonNegativeInteger(collectId)) {
+    return { ok: false, problem: 'collectId must be null or a non-negative integer' };
+  }
+  const sample = data.type === 'sample-error' ? sampleError(data.payload) : samplePayload(source, data.payload);
+  if (typeof sample === 'string') return { ok: false, problem: `${source} payload: ${sample}` };
+  return { ok: true, value: { source, time: data.time, threadId: data.threadId, collectId, sample } };
+}
+
+function sampleError(p: unknown): Sample | string {
+  if (!isObject(p) || exactKeys(p, ['problem']) || typeof p.problem !== 'string' || p.problem.length > 500) {
+    return 'must be { problem: string of at most 500 characters }';
+  }
+  return { section: 'error', problem: p.problem };
+}
+
+/** The typed sample, or what is wrong with the payload. */
+function samplePayload(source: string, payload: unknown): Sample | string {
+  switch (source) {
+    case 'cpu': {
+      const v = validateCpu(payload);
+      return typeof v === 'string' ? v : { section: 'cpu', payload: v };
+    }
+    case 'memory': {
+      const v = validateMemory(payload);
+      return typeof v === 'string' ? v : { section: 'memory', payload: v };
+    }
+    case 'requests': {
+      const v = validateRequests(payload);
+      return typeof v === 'string' ? v : { section: 'requests', payload: v };
+    }
+    default:
+      return jsonPayloadProblem(payload) ?? { section: 'custom', payload };
+  }
+}
+
+const CPU_KEYS: ReadonlyArray<keyof CpuSection> = ['cores', 'loadAvg', 'perCore', 'usage'];
+const MEMORY_KEYS: ReadonlyArray<keyof MemorySection> = ['freeMb', 'totalMb', 'usagePercent', 'usedMb'];
+const REQUESTS_KEYS: ReadonlyArray<keyof RequestsSection> = [
+  'activeConnections',
+  'avgLatencyMs',
+  'byStatus',
+  'clientErrorRate',
+  'errorRate',
+  'p50LatencyMs',
+  'p99LatencyMs',
+  'rps',
+  'rps10s',
+  'total',
+];
+const STATUS_KEYS = ['1xx', '2xx', '3xx', '4xx', '5xx'];
+/** More logical cores than any machine Node runs on has: a bound, not a guess. */
+const MAX_CORES = 4096;
+
+/** Numbers only, each in [lo, hi]: the array, typed, or null. */
+function numbers(v: unknown, lo: number, hi: number): number[] | null {
+  return Array.isArray(v) && v.every((x) => inRange(x, lo, hi)) ? (v as number[]) : null;
+}
+
+function validateCpu(p: unknown): CpuSection | string {
+  if (!isObject(p)) return 'not an object';
+  const extra = exactKeys(p, CPU_KEYS);
+  if (extra) return extra;
+  const { usage, cores } = p;
+  if (!inRange(usage, 0, 100)) return 'usage must be 0..100';
+  if (!isNonNegativeInteger(cores) || cores < 1 || cores > MAX_CORES) return `cores must be a whole number 1..${MAX_CORES}`;
+  const load = numbers(p.loadAvg, 0, 1e6);
+  if (!load || load.length !== 3) return 'loadAvg must be three non-negative numbers';
+  const perCore = numbers(p.perCore, 0, 100);
+  if (!perCore || perCore.length !== cores) return 'perCore must be one number 0..100 per core';
+  return { usage, cores, loadAvg: [load[0]!, load[1]!, load[2]!], perCore };
+}
+
+function validateMemory(p: unknown): MemorySection | string {
+  if (!isObject(p)) return 'not an object';
+  const extra = exactKeys(p, MEMORY_KEYS);
+  if (extra) return extra;
+  const { totalMb, usedMb, freeMb, usagePercent } = p;
+  if (!isNonNegativeInteger(totalMb) || !isNonNegativeInteger(usedMb) || !isNonNegativeInteger(freeMb)) {
+    return 'totalMb, usedMb and freeMb must be whole megabytes';
+  }
+  if (freeMb !== totalMb - usedMb) return 'freeMb must equal totalMb - usedMb';
+  if (!inRange(usagePercent, 0, 100)) return 'usagePercent must be 0..100';
+  return { totalMb, usedMb, freeMb, usagePercent };
+}
+
+function validateRequests(p: unknown): RequestsSection | string {
+  if (!isObject(p)) return 'not an object';
+  const extra = exactKeys(p, REQUESTS_KEYS);
+  if (extra) return extra;
+  const { rps, rps10s, avgLatencyMs, p50LatencyMs, p99LatencyMs, errorRate, clientErrorRate, activeConnections, total } = p;
+  const rate = (v: unknown): v is number => inRange(v, 0, Number.MAX_SAFE_INTEGER);
+  if (!rate(rps) || !rate(rps10s)) return 'rps and rps10s must be non-negative numbers';
+  if (!rate(avgLatencyMs) || !rate(p50LatencyMs) || !rate(p99LatencyMs)) return 'latencies must be non-negative numbers';
+  if (!inRange(errorRate, 0, 100) || !inRange(clientErrorRate, 0, 100)) return 'errorRate and clientErrorRate must be 0..100';
+  if (!isNonNegativeInteger(activeConnections)) return 'activeConnections must be a non-negative integer';
+  if (!isNonNegativeInteger(total)) return 'total must be a non-negative integer';
+  const by = p.byStatus;
+  if (!isObject(by) || exactKeys(by, STATUS_KEYS)) return 'byStatus must count 1xx, 2xx, 3xx, 4xx and 5xx';
+  const [c1, c2, c3, c4, c5] = STATUS_KEYS.map((k) => by[k]);
+  if (![c1, c2, c3, c4, c5].every(isNonNegativeInteger)) return 'byStatus counts must be whole numbers';
+  const byStatus = { '1xx': c1 as number, '2xx': c2 as number, '3xx': c3 as number, '4xx': c4 as number, '5xx': c5 as number };
+  return { rps, rps10s, avgLatencyMs, p50LatencyMs, p99LatencyMs, errorRate, clientErrorRate, activeConnections, total, byStatus };
+}
+
+/** Channel names are namespaced per dashboard instance so two dashboards never hear each other. */
+export function sampleChannelName(instanceId: string): string {
+  return `threadboard:${instanceId}:samples`;
+}

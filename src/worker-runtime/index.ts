@@ -1,2 +1,0 @@
-/** `threadboard/worker`: what a metric worker file imports. */
-export { defineMetricWorker, metricContext, type MetricContext, type Sampler } from './metric-worker.js';
