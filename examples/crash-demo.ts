@@ -7,7 +7,7 @@
  * Run: npm run demo   (or: npm run build && node dist/examples/crash-demo.js)
  */
 import { startDashboard, type FaultKind } from '../src/index.js';
-import { DashboardWatch, freshSampleAt, healthy } from '../src/demo/dashboard-watch.js';
+import { DashboardWatch, healthy } from '../src/demo/dashboard-watch.js';
 import { formatTable } from '../src/demo/text-table.js';
 import { snapshotLines } from '../src/frontends/cli/text-lines.js';
 import { recoveryMs, recoveryProblems, RESULT_HEADERS, resultRow, type CrashObservation } from '../src/demo/recovery-check.js';
@@ -44,6 +44,7 @@ async function crashOnce(target: string, fault: FaultKind): Promise<CrashObserva
     await watch.waitFor('every thread running and sampled', () => healthy(watch.snapshot), STEP_TIMEOUT_MS);
     const seenExits = watch.exits.length;
     const seenRestarts = watch.restarts.length;
+    const seenRecoveries = watch.recoveries.length;
     const report = await dash.crash(target, fault);
     o.crashAt = Date.parse(report.at);
     o.oldThreadId = report.threadId;
@@ -59,11 +60,12 @@ async function crashOnce(target: string, fault: FaultKind): Promise<CrashObserva
       STEP_TIMEOUT_MS,
     );
     o.newThreadId = restart.newThreadId;
-    o.firstSampleAt = await watch.waitFor(
+    const recovered = await watch.waitFor(
       `a sample from the new ${target}`,
-      () => freshSampleAt(watch.snapshot, target, restart.newThreadId, o.crashAt),
+      () => watch.recoveries.slice(seenRecoveries).find((r) => r.target === target && r.threadId === restart.newThreadId) ?? null,
       STEP_TIMEOUT_MS,
     );
+    o.firstSampleAt = Date.parse(recovered.at);
   } catch (err) {
     o.error = (err as Error).message;
   }

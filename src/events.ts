@@ -32,10 +32,28 @@ export interface AccessLogEvent {
   at: string;
 }
 
+/**
+ * A restarted thread delivered its first fresh sample. For the coordinator: the first sample
+ * from any of the workers it re-created.
+ */
+export interface RecoveredEvent {
+  target: string;
+  /** The replacement's thread. */
+  threadId: number;
+  /** When the old thread died (ISO 8601). */
+  diedAt: string;
+  /** The replacement's first fresh sample (ISO 8601). */
+  at: string;
+  /** From the death to that sample. */
+  ms: number;
+}
+
 export interface DashboardEvents {
   snapshot: [snapshot: DashboardSnapshot];
   exit: [event: ExitEvent];
   restart: [event: RestartEvent];
+  /** A restarted thread delivered its first fresh sample: from its death to that sample. */
+  recovered: [event: RecoveredEvent];
   /** The root supervisor gave up: the dashboard is down for good, the host process is not. */
   failed: [event: FailedEvent];
   'group-failed': [event: GroupFailedEvent];

@@ -1,6 +1,6 @@
 /** threadboard: a supervised, multi-core live dashboard engine on worker_threads. */
 export { startDashboard, type DashboardOptions } from './start.js';
-export { Dashboard, type RequestRecord } from './main/dashboard.js';
+export { Dashboard, type RequestRecord, type DashboardHandlers } from './main/dashboard.js';
 export type { EngineOptions, CustomWorkerOptions, SupervisionOptions, AccessLogOptions } from './options.js';
 export type { WebOptions, WebServer } from './frontends/web/index.js';
 export type {
@@ -8,6 +8,7 @@ export type {
   CpuSection,
   MemorySection,
   RequestsSection,
+  RequestsInterval,
   WorkerInfo,
   SampleError,
   CoordinatorInfo,
@@ -18,7 +19,19 @@ export type {
   AccessLogStatus,
   AccessLogProblem,
 } from './snapshot.js';
-export type { DashboardEvents, ExitEvent, RestartEvent, FailedEvent, GroupFailedEvent, AccessLogEvent, CrashReport } from './events.js';
+export type {
+  DashboardEvents,
+  ExitEvent,
+  RestartEvent,
+  RecoveredEvent,
+  FailedEvent,
+  GroupFailedEvent,
+  AccessLogEvent,
+  CrashReport,
+} from './events.js';
+export type { HistorySpan, HistoryView, HistoryPoint, SeriesName } from './main/history.js';
+export type { RequestCounts, StatusClass } from './shared/request-counters.js';
+export { bucketRange as latencyBucketRange } from './shared/histogram.js';
 export type { CollectReport } from './coordinator/collect-round.js';
 export type { FaultKind } from './protocol/control.js';
 export * from './errors.js';

@@ -24,19 +24,31 @@ export interface MemorySection {
   usagePercent: number;
 }
 
-export interface RequestsSection {
+/** What the requests worker measures over its interval (rates, latencies, shares). */
+export interface RequestsInterval {
   /** Requests per second over the last sampling interval. */
   rps: number;
   /** Requests per second over about the last 10 s. */
   rps10s: number;
-  avgLatencyMs: number;
-  /** Latency percentiles over the interval; within 2 % of the exact value. */
-  p50LatencyMs: number;
-  p99LatencyMs: number;
+  /**
+   * Latency over the interval, in ms; percentiles within 2 % of the exact value. null when no
+   * request of the interval had a known duration (no traffic, or an access log without a
+   * request-time field): unknown is never shown as a number.
+   */
+  avgLatencyMs: number | null;
+  p50LatencyMs: number | null;
+  p99LatencyMs: number | null;
   /** Percent of responses in the interval that were 5xx. */
   errorRate: number;
   /** Percent of responses in the interval that were 4xx. */
   clientErrorRate: number;
+}
+
+/**
+ * The interval figures, and the counts since the start: those come from the shared counters
+ * themselves (dash.requestCounts()), so they are exact and current, whatever the threads do.
+ */
+export interface RequestsSection extends RequestsInterval {
   /** Open HTTP connections that have sent at least one request. */
   activeConnections: number;
   /** Every request recorded since the dashboard started; exact across thread crashes. */
@@ -59,8 +71,11 @@ export interface WorkerInfo {
    */
   group: string;
   status: WorkerStatus;
+  /** Restarts since the dashboard started, across coordinator restarts (a coordinator's replacement re-creates its workers: not counted). */
   restarts: number;
   threadId: number | null;
+  /** When the current thread started (ISO 8601), or null while none runs. */
+  startedAt: string | null;
   lastSampleAt: string | null;
   lastExit: ExitInfo | null;
   /** Samples the worker produced that could not be shown (not JSON-shaped, too big); the last good one stays. */
@@ -137,8 +152,10 @@ export interface DashboardSnapshot {
   workers: WorkerInfo[];
 }
 
-/** The part of a snapshot the coordinator produces; main adds the rest. */
-export type CoordinatorSnapshot = Omit<DashboardSnapshot, 'collectionCount' | 'coordinator' | 'accessLog'>;
+/** The part of a snapshot the coordinator produces; main adds the rest (the request counts among it). */
+export type CoordinatorSnapshot = Omit<DashboardSnapshot, 'collectionCount' | 'coordinator' | 'accessLog' | 'requests'> & {
+  requests: RequestsInterval | null;
+};
 
 /** What a new coordinator starts from: the sections its predecessor last produced. */
 export type SampleSeed = Pick<CoordinatorSnapshot, 'cpu' | 'memory' | 'requests' | 'custom'> & {

@@ -116,6 +116,33 @@ describe('following an access log', () => {
     }
   });
 
+  it('a log without request times has unknown latency: null in the snapshot, nothing observed in /metrics', async () => {
+    const file = path.join(dir, 'untimed.log');
+    writeFileSync(file, '');
+    const dash = await startDashboard({
+      builtins: ['requests'],
+      intervalMs: 3_600_000,
+      accessLog: { path: file, pollMs: 20 },
+      web: { port: 0 },
+    });
+    try {
+      await dash.collect();
+      const lines = Array.from(
+        { length: 50 },
+        (_, i) => `1.1.1.1 - - [21/Nov/2026:15:00:00 +0000] "GET / HTTP/1.1" ${i % 10 ? 200 : 503} 1 "-" "x"`,
+      );
+      appendFileSync(file, lines.join('\n') + '\n');
+      await dash.collect();
+      const r = (await dash.getDashboard()).requests!;
+      expect(r).toMatchObject({ total: 50, avgLatencyMs: null, p50LatencyMs: null, p99LatencyMs: null, errorRate: 10 });
+      const metrics = await fetch(`${dash.webUrl}/metrics`).then((res) => res.text());
+      expect(metrics).toMatch(/^threadboard_http_requests_total 50$/m);
+      expect(metrics).toMatch(/^threadboard_http_request_duration_seconds_count 0$/m);
+    } finally {
+      await dash.stop();
+    }
+  });
+
   it("starts at the end by default (history is not today's traffic) and at the start when asked", async () => {
     const file = path.join(dir, 'history.log');
     const log = new LogWriter(file);

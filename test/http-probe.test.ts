@@ -114,7 +114,7 @@ describe('the HTTP probe (diagnostics_channel), driven by autocannon', () => {
     expect((await off.getDashboard()).requests!.total).toBe(0);
   });
 
-  it('with no traffic reports zeros and invents nothing', async () => {
+  it('with no traffic reports zeros, no latency (unknown, not 0), and invents nothing', async () => {
     const dash = await startDashboard({ intervalMs: 200, builtins: ['requests'] });
     cleanup.push(() => dash.stop());
     const started = Date.now();
@@ -124,9 +124,9 @@ describe('the HTTP probe (diagnostics_channel), driven by autocannon', () => {
     expect((await dash.getDashboard()).requests).toEqual({
       rps: 0,
       rps10s: 0,
-      avgLatencyMs: 0,
-      p50LatencyMs: 0,
-      p99LatencyMs: 0,
+      avgLatencyMs: null,
+      p50LatencyMs: null,
+      p99LatencyMs: null,
       errorRate: 0,
       clientErrorRate: 0,
       activeConnections: 0,

@@ -8,6 +8,7 @@ import { historyCapacity, historyLabels, Ring, SampleSeries } from '../dist/src/
 import { footerText, KEY_BINDINGS } from '../dist/src/frontends/tui/keys.js';
 import { computeLayout, MIN_CHART_ROWS, panelSplit, split, type Rect } from '../dist/src/frontends/tui/layout.js';
 import { coreLines, cpuLines, memoryLines, packSegments, requestLines } from '../dist/src/frontends/tui/panel-text.js';
+import { snapshotLines } from '../dist/src/frontends/cli/text-lines.js';
 import { escapeTags, visibleText } from '../dist/src/frontends/tui/tags.js';
 import { WorkersModel } from '../dist/src/frontends/tui/workers-model.js';
 import { workerTableLines } from '../dist/src/frontends/tui/workers-table.js';
@@ -191,6 +192,10 @@ describe('panel text', () => {
       'p50 3.10 ms  p99 48.2 ms  avg 5.20 ms',
       '5xx 2.0%  4xx 6.0%  conns 3',
     ]);
+    // A latency nobody measured (a log without request times) is shown as unknown, never as 0.
+    const untimed = { ...s.requests!, avgLatencyMs: null, p50LatencyMs: null, p99LatencyMs: null };
+    expect(visibleText(requestLines(untimed, null, 40)[1]!)).toBe('p50 –  p99 –  avg –');
+    expect(snapshotLines({ ...s, requests: untimed })[2]).toMatch(/^REQ 12\.3 rps {2}p50: – {2}p99: – {2}avg: – {2}errors/);
     const log: AccessLogSection = {
       path: '/var/log/{x}.log',
       status: 'following',

@@ -14,10 +14,12 @@ import { createInterface } from 'node:readline';
 import client from 'prom-client';
 import { startDashboard } from '../../src/index.js';
 import { HttpProbe } from '../../src/main/http-probe.js';
+import { RequestCounters } from '../../src/shared/request-counters.js';
 
-// The dashboard's own automatic probe is off; the same probe class is attached on demand instead.
+// The dashboard's own automatic probe is off; the same probe class, over counters of the same
+// kind, is attached on demand instead (the dashboard runs beside it, as it would in a host).
 const dash = await startDashboard({ httpProbe: false });
-const probe = new HttpProbe(dash.requestCounters);
+const probe = new HttpProbe(new RequestCounters());
 const registry = new client.Registry();
 const histogram = new client.Histogram({
   name: 'http_request_duration_seconds',

@@ -9,7 +9,7 @@ import { startDashboard, type Dashboard } from '../../src/index.js';
 import { rawWorkerStart } from '../lib/raw-worker.js';
 import type { BenchContext, Row } from '../lib/row.js';
 import { cost, median } from '../lib/stats.js';
-import { DashboardWatch, freshSampleAt, healthy } from '../../src/demo/dashboard-watch.js';
+import { DashboardWatch, healthy } from '../../src/demo/dashboard-watch.js';
 
 const ISOLATED = { maxRestarts: 1_000_000, periodMs: 1 };
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -48,8 +48,8 @@ export async function recoveryRows(ctx: BenchContext): Promise<Row[]> {
   const raw: number[] = [];
   const sampled =
     (name: string) =>
-    (newThreadId: number, since: number): boolean =>
-      freshSampleAt(watch.snapshot, name, newThreadId, since) !== null;
+    (newThreadId: number): boolean =>
+      watch.recoveries.some((r) => r.target === name && r.threadId === newThreadId);
   try {
     await dash.collect();
     const names = ['cpu', 'memory', 'requests'];

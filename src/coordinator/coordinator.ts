@@ -136,6 +136,7 @@ export class Coordinator implements CoordinatorApi {
       status: c.status,
       restarts: c.restarts,
       threadId: c.threadId,
+      startedAt: c.startedAt,
       lastExit: c.lastExit,
     }));
     return buildCoordinatorSnapshot(this.state, workers, {

@@ -10,7 +10,7 @@ import type {
   CpuSection,
   ExitInfo,
   MemorySection,
-  RequestsSection,
+  RequestsInterval,
   SampleError,
   SampleSeed,
   WorkerStatus,
@@ -19,7 +19,7 @@ import type {
 export interface SampleState {
   cpu: CpuSection | null;
   memory: MemorySection | null;
-  requests: RequestsSection | null;
+  requests: RequestsInterval | null;
   custom: Record<string, unknown>;
   /** Epoch ms of the newest sample folded in. */
   lastUpdatedMs: number | null;
@@ -85,6 +85,7 @@ export interface WorkerRuntimeInfo {
   status: WorkerStatus;
   restarts: number;
   threadId: number | null;
+  startedAt: string | null;
   lastExit: ExitInfo | null;
 }
 
@@ -127,6 +128,7 @@ export function buildCoordinatorSnapshot(
         status: w.status,
         restarts: w.restarts,
         threadId: w.threadId,
+        startedAt: w.threadId === null ? null : w.startedAt,
         lastSampleAt: sampleMs === undefined ? null : new Date(sampleMs).toISOString(),
         lastExit: w.lastExit,
         sampleErrors: errors?.count ?? 0,

@@ -1,9 +1,9 @@
 /**
- * Waits on a Dashboard without polling: records its exit and restart events and its latest
- * pushed snapshot, and re-checks a condition whenever one of them arrives.
+ * Waits on a Dashboard without polling: records its exit, restart and recovered events and its
+ * latest pushed snapshot, and re-checks a condition whenever one of them arrives.
  */
 import type { Dashboard } from '../main/dashboard.js';
-import type { ExitEvent, RestartEvent } from '../events.js';
+import type { ExitEvent, RecoveredEvent, RestartEvent } from '../events.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 
 export class WaitTimeoutError extends Error {}
@@ -11,16 +11,18 @@ export class WaitTimeoutError extends Error {}
 export class DashboardWatch {
   readonly exits: ExitEvent[] = [];
   readonly restarts: RestartEvent[] = [];
+  readonly recoveries: RecoveredEvent[] = [];
   snapshot: DashboardSnapshot | null = null;
   private readonly checks = new Set<() => void>();
-  private readonly onExit = (e: ExitEvent): void => this.record(() => this.exits.push(e));
-  private readonly onRestart = (e: RestartEvent): void => this.record(() => this.restarts.push(e));
-  private readonly onSnapshot = (s: DashboardSnapshot): void => this.record(() => (this.snapshot = s));
+  private readonly unsubscribe: () => void;
 
-  constructor(private readonly dash: Dashboard) {
-    dash.on('exit', this.onExit);
-    dash.on('restart', this.onRestart);
-    dash.on('snapshot', this.onSnapshot);
+  constructor(dash: Dashboard) {
+    this.unsubscribe = dash.subscribe({
+      exit: (e) => this.record(() => this.exits.push(e)),
+      restart: (e) => this.record(() => this.restarts.push(e)),
+      recovered: (e) => this.record(() => this.recoveries.push(e)),
+      snapshot: (s) => this.record(() => (this.snapshot = s)),
+    });
   }
 
   private record(apply: () => void): void {
@@ -51,9 +53,7 @@ export class DashboardWatch {
   }
 
   close(): void {
-    this.dash.off('exit', this.onExit);
-    this.dash.off('restart', this.onRestart);
-    this.dash.off('snapshot', this.onSnapshot);
+    this.unsubscribe();
     this.checks.clear();
   }
 }
@@ -62,19 +62,4 @@ export class DashboardWatch {
 export function healthy(s: DashboardSnapshot | null): DashboardSnapshot | null {
   if (!s || s.coordinator.status !== 'running') return null;
   return s.workers.every((w) => w.status === 'running' && w.threadId !== null && w.lastSampleAt !== null) ? s : null;
-}
-
-/** The replacement's first sample after the crash, as epoch ms, if the snapshot has it. */
-export function freshSampleAt(s: DashboardSnapshot | null, target: string, newThreadId: number, crashAt: number): number | null {
-  if (!s) return null;
-  let at: string | null;
-  if (target === 'coordinator') {
-    // A new coordinator starts from an empty state: any sample it holds came from its own workers.
-    at = s.coordinator.threadId === newThreadId ? s.lastUpdated : null;
-  } else {
-    const w = s.workers.find((x) => x.name === target);
-    at = w && w.threadId === newThreadId ? w.lastSampleAt : null;
-  }
-  const ms = at === null ? NaN : Date.parse(at);
-  return ms > crashAt ? ms : null;
 }

@@ -11,21 +11,26 @@ import type { CollectReport } from '../coordinator/collect-round.js';
 import { isCoordinatorMessage } from '../protocol/coordinator.js';
 import { COORDINATOR, CoordinatorSession } from './coordinator-session.js';
 import { ArgumentError, CallTimeoutError, DashboardStoppedError, NotRunningError, UnknownTargetError } from '../errors.js';
-import type { CrashReport, DashboardEvents } from '../events.js';
+import type { CrashReport, DashboardEvents, ExitEvent } from '../events.js';
 import { resolveMainThreadOptions, resolveOptions, type EngineOptions, type MainThreadOptions, type ResolvedOptions } from '../options.js';
 import { FAULT_KINDS, type FaultKind } from '../protocol/control.js';
 import { sampleChannelName } from '../protocol/samples.js';
 import { AccessLogSource } from './access-log/source.js';
-import { RequestCounters } from '../shared/request-counters.js';
+import { RequestCounters, type RequestCounts } from '../shared/request-counters.js';
 import { HttpProbe } from './http-probe.js';
 import { allocateSharedBuffers, type SharedBuffers } from './shared-buffers.js';
 import type { BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot } from '../snapshot.js';
+import { History, type HistoryPoint, type HistorySpan, type HistoryView } from './history.js';
+import { RecoveryWatch } from './recovery.js';
 import { assembleSnapshot, seedFrom } from './snapshot-assembly.js';
 import { raceCall } from './coordinator-link.js';
 
 function builtinFile(name: BuiltinWorkerName): URL {
   return new URL(`../../workers/${name}.js`, import.meta.url);
 }
+
+/** One listener per event, any subset: dash.subscribe({ snapshot: (s) => …, exit: (e) => … }). */
+export type DashboardHandlers = { [K in keyof DashboardEvents]?: (...args: DashboardEvents[K]) => void };
 
 export interface RequestRecord {
   durationMs: number;
@@ -57,12 +62,17 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   #web: string | null = null;
   #stopping: Promise<void> | null = null;
   #listenerErrors = 0;
+  /** Restarts of each metric worker since start: the coordinator's own counts begin again with each coordinator. */
+  readonly #restarts = new Map<string, number>();
+  readonly #recovery = new RecoveryWatch();
+  readonly #history: History;
   #warnedRecordAfterStop = false;
 
   /** @internal use startDashboard() */
   constructor(options: ResolvedOptions, main: MainThreadOptions) {
     super();
     this.#options = options;
+    this.#history = new History(options.intervalMs);
     this.#shared = allocateSharedBuffers();
     this.#counters = new RequestCounters(this.#shared.requestCounters);
     this.#probe = main.httpProbe ? new HttpProbe(this.#counters, main.httpProbe.servers ? { servers: main.httpProbe.servers } : {}) : null;
@@ -83,11 +93,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.#session.on('ready', () => {
       this.#lastIsCurrent = false;
     });
-    this.#session.on('exit', ({ id: _, ...rest }) => {
-      this.#lastIsCurrent = false;
-      this.#publish('exit', { target: COORDINATOR, ...rest });
-      this.#publishSnapshot();
-    });
+    this.#session.on('exit', ({ id: _, ...rest }) => this.#onExit({ target: COORDINATOR, ...rest }));
     this.#session.on('restart', ({ id: _, ...rest }) => {
       this.#publish('restart', { target: COORDINATOR, ...rest });
       this.#publishSnapshot();
@@ -98,6 +104,23 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
       this.#publishSnapshot();
     });
     this.#session.on('message', (body) => this.#onCoordinatorMessage(body));
+  }
+
+  /**
+   * Listens to several events at once; the function it returns removes exactly these
+   * listeners (a front end's whole subscription is one call to make and one to undo).
+   */
+  subscribe(handlers: DashboardHandlers): () => void {
+    const added: Array<[keyof DashboardEvents, (...args: never[]) => void]> = [];
+    for (const key of Object.keys(handlers) as Array<keyof DashboardEvents>) {
+      const fn = handlers[key] as ((...args: never[]) => void) | undefined;
+      if (!fn) continue;
+      this.on(key, fn as never);
+      added.push([key, fn]);
+    }
+    return () => {
+      for (const [key, fn] of added.splice(0)) this.off(key, fn as never);
+    };
   }
 
   /** @internal */
@@ -144,12 +167,14 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
         break;
       case 'worker-exit': {
         const { id, ...rest } = body.event;
-        this.#publish('exit', { target: id, ...rest });
+        this.#onExit({ target: id, ...rest });
         break;
       }
       case 'worker-restart': {
         const { id, ...rest } = body.event;
-        this.#publish('restart', { target: id, ...rest });
+        const restarts = (this.#restarts.get(id) ?? 0) + 1;
+        this.#restarts.set(id, restarts);
+        this.#publish('restart', { target: id, ...rest, restarts });
         break;
       }
       case 'group-failed': {
@@ -160,8 +185,17 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     }
   }
 
+  #onExit(e: ExitEvent): void {
+    this.#recovery.onExit(e);
+    this.#publish('exit', e);
+    if (e.target !== COORDINATOR) return;
+    this.#lastIsCurrent = false;
+    this.#publishSnapshot();
+  }
+
   #accept(snap: CoordinatorSnapshot): void {
     this.#last = snap;
+    this.#history.offer(snap);
     // From a coordinator that has not reported ready (or already died): kept, but not current.
     if (this.#session.current) this.#lastIsCurrent = true;
   }
@@ -169,14 +203,20 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   #snapshot(): DashboardSnapshot {
     return assembleSnapshot(this.#last, {
       coordinator: this.#session.status(),
+      counts: this.#counters.read(),
+      restarts: this.#restarts,
       startedAt: this.startedAt,
       collectionCount: this.#collections,
       accessLog: this.#accessLog?.stats() ?? null,
     });
   }
 
+  /** Every snapshot main holds goes through here: its listeners, and the recovery watch. */
   #publishSnapshot(): void {
-    if (this.listenerCount('snapshot') > 0) this.#publish('snapshot', this.#snapshot());
+    if (this.listenerCount('snapshot') === 0 && !this.#recovery.waiting) return;
+    const snapshot = this.#snapshot();
+    for (const r of this.#recovery.onSnapshot(snapshot)) this.#publish('recovered', r);
+    this.#publish('snapshot', snapshot);
   }
 
   /** Asks every running metric worker for a fresh sample; resolves when all answered (or timed out). */
@@ -218,6 +258,21 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
       if (session.isFailed) return this.#snapshot();
     }
     return this.#snapshot();
+  }
+
+  /**
+   * Chart history of CPU, memory, requests per second and p99 latency, kept by the engine at
+   * three resolutions: '2m' (120 points at the sampling interval, at least 1 s), '30m' (10 s
+   * points) and '3h' (1 min points). Each point is the mean of the samples in it (the worst,
+   * for p99). Served from memory, so it costs no round trip.
+   */
+  history(span: HistorySpan = '2m'): HistoryView {
+    return this.#history.view(span);
+  }
+
+  /** @internal The newest point of every span: how a front end that keeps a copy stays current. */
+  historyTails(): Record<HistorySpan, HistoryPoint | null> {
+    return this.#history.tails();
   }
 
   /** Metric workers running now. */
@@ -300,9 +355,12 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.#probe?.exclude(server);
   }
 
-  /** @internal the shared request counters, for the HTTP probe. */
-  get requestCounters(): RequestCounters {
-    return this.#counters;
+  /**
+   * The request counts since the dashboard started, read now from the shared counters: the same
+   * reading the snapshot's totals and /metrics come from. Exact across every thread crash.
+   */
+  requestCounts(): RequestCounts {
+    return this.#counters.read();
   }
 
   get isFailed(): boolean {

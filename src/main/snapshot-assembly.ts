@@ -5,10 +5,15 @@
  * last snapshot from it said, and every section it held is stale.
  */
 import type { AccessLogSection, CoordinatorSnapshot, DashboardSnapshot, SampleSeed, WorkerInfo } from '../snapshot.js';
+import type { RequestCounts } from '../shared/request-counters.js';
 import type { ChildStatus } from '../supervisor/types.js';
 
 export interface MainFacts {
   coordinator: ChildStatus;
+  /** The shared request counters, read now: the one reading of the request counts. */
+  counts: RequestCounts;
+  /** Restarts of each metric worker since the dashboard started, counted by main across coordinators. */
+  restarts: ReadonlyMap<string, number>;
   /** When the dashboard started: the coordinator's startedAt before it first reports. */
   startedAt: string;
   collectionCount: number;
@@ -19,7 +24,12 @@ export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFac
   const c = main.coordinator;
   const up = c.status === 'running';
   const downAs = c.status === 'failed' ? 'failed' : c.status === 'stopped' ? 'stopped' : 'restarting';
-  const workers: WorkerInfo[] = (snap?.workers ?? []).map((w) => (up ? w : { ...w, status: downAs, threadId: null }));
+  const workers: WorkerInfo[] = (snap?.workers ?? []).map((w) => {
+    const restarts = main.restarts.get(w.name) ?? 0;
+    return up ? { ...w, restarts } : { ...w, restarts, status: downAs, threadId: null, startedAt: null };
+  });
+  const interval = snap?.requests ?? null;
+  const { counts } = main;
   const sections = (s: CoordinatorSnapshot): string[] => [
     ...(['cpu', 'memory', 'requests'] as const).filter((k) => s[k] !== null),
     ...Object.keys(s.custom),
@@ -27,7 +37,12 @@ export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFac
   return {
     cpu: snap?.cpu ?? null,
     memory: snap?.memory ?? null,
-    requests: snap?.requests ?? null,
+    requests: interval && {
+      ...interval,
+      activeConnections: counts.active,
+      total: counts.total,
+      byStatus: { ...counts.byClass },
+    },
     custom: snap?.custom ?? {},
     stale: snap ? (up ? snap.stale : sections(snap)) : [],
     lastUpdated: snap?.lastUpdated ?? null,

@@ -1,7 +1,7 @@
 /** Turns counter readings into the dashboard's requests section (pure). */
-import type { RequestsSection } from '../snapshot.js';
+import type { RequestsInterval } from '../snapshot.js';
 import type { Checkpoint } from './requests-baseline.js';
-import type { CounterReading } from '../shared/request-counters.js';
+import type { RequestCounts } from '../shared/request-counters.js';
 import { BUCKET_COUNT, quantile } from '../shared/histogram.js';
 
 const round = (x: number, digits: number): number => {
@@ -20,9 +20,9 @@ const share = (part: number, whole: number): number => (whole > 0 ? round((part 
 
 /**
  * Rates, latencies and error shares over the interval from `prev` to `next`; `rps10s` over
- * the window from `since10s` (a checkpoint about 10 s old) to `next`; totals since the start.
+ * the window from `since10s` (a checkpoint about 10 s old) to `next`.
  */
-export function requestsSection(prev: CounterReading, next: CounterReading, since10s: Checkpoint | null = null): RequestsSection {
+export function requestsInterval(prev: RequestCounts, next: RequestCounts, since10s: Checkpoint | null = null): RequestsInterval {
   const n = Math.max(0, next.total - prev.total);
   const timed = Math.max(0, next.timed - prev.timed);
   const latencyMicros = Math.max(0, next.latencySumMicros - prev.latencySumMicros);
@@ -31,13 +31,10 @@ export function requestsSection(prev: CounterReading, next: CounterReading, sinc
   return {
     rps: rate(n, next.timeMs - prev.timeMs),
     rps10s: rate(next.total - windowStart.total, next.timeMs - windowStart.timeMs),
-    avgLatencyMs: timed > 0 ? round(latencyMicros / timed / 1000, 3) : 0,
-    p50LatencyMs: delta ? round(quantile(delta, 0.5) / 1000, 3) : 0,
-    p99LatencyMs: delta ? round(quantile(delta, 0.99) / 1000, 3) : 0,
+    avgLatencyMs: timed > 0 ? round(latencyMicros / timed / 1000, 3) : null,
+    p50LatencyMs: delta ? round(quantile(delta, 0.5) / 1000, 3) : null,
+    p99LatencyMs: delta ? round(quantile(delta, 0.99) / 1000, 3) : null,
     errorRate: share(Math.max(0, next.byClass['5xx'] - prev.byClass['5xx']), n),
     clientErrorRate: share(Math.max(0, next.byClass['4xx'] - prev.byClass['4xx']), n),
-    activeConnections: next.active,
-    total: next.total,
-    byStatus: { ...next.byClass },
   };
 }

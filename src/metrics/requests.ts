@@ -1,8 +1,8 @@
 /** One requests sample: read the shared counters, report since the stored previous reading. */
-import type { RequestsSection } from '../snapshot.js';
+import type { RequestsInterval } from '../snapshot.js';
 import { checkpoints, loadReading, saveReading, windowStart } from './requests-baseline.js';
 import type { RequestCounters } from '../shared/request-counters.js';
-import { requestsSection } from './requests-stats.js';
+import { requestsInterval } from './requests-stats.js';
 
 /**
  * A collect() right after an interval sample would otherwise report a rate over a few
@@ -12,10 +12,10 @@ import { requestsSection } from './requests-stats.js';
 export const MIN_RATE_WINDOW_MS = 200;
 export const LONG_WINDOW_MS = 10_000;
 
-export function sampleRequests(counters: RequestCounters, baseline: SharedArrayBuffer): RequestsSection {
+export function sampleRequests(counters: RequestCounters, baseline: SharedArrayBuffer): RequestsInterval {
   const prev = loadReading(baseline);
   const next = counters.read();
   const since = windowStart(checkpoints(baseline), next.timeMs, LONG_WINDOW_MS);
   if (next.timeMs - prev.timeMs >= MIN_RATE_WINDOW_MS) saveReading(baseline, next);
-  return requestsSection(prev, next, since);
+  return requestsInterval(prev, next, since);
 }

@@ -4,7 +4,7 @@
  * its name, so every message is checked completely, and what comes out is a typed value (the
  * fold never casts): a malformed message is counted and dropped, never thrown.
  */
-import type { CpuSection, MemorySection, RequestsSection } from '../snapshot.js';
+import type { CpuSection, MemorySection, RequestsInterval } from '../snapshot.js';
 import { exactKeys, inRange, isFiniteNumber, isNonNegativeInteger, isObject } from './checks.js';
 import { jsonPayloadProblem } from './json-payload.js';
 
@@ -28,7 +28,7 @@ export interface SampleEnvelope {
 export type Sample =
   | { section: 'cpu'; payload: CpuSection }
   | { section: 'memory'; payload: MemorySection }
-  | { section: 'requests'; payload: RequestsSection }
+  | { section: 'requests'; payload: RequestsInterval }
   | { section: 'custom'; payload: unknown }
   | { section: 'error'; problem: string };
 
@@ -98,25 +98,21 @@ function samplePayload(source: string, payload: unknown): Sample | string {
 
 const CPU_KEYS: ReadonlyArray<keyof CpuSection> = ['cores', 'loadAvg', 'perCore', 'usage'];
 const MEMORY_KEYS: ReadonlyArray<keyof MemorySection> = ['freeMb', 'totalMb', 'usagePercent', 'usedMb'];
-const REQUESTS_KEYS: ReadonlyArray<keyof RequestsSection> = [
-  'activeConnections',
+const REQUESTS_KEYS: ReadonlyArray<keyof RequestsInterval> = [
   'avgLatencyMs',
-  'byStatus',
   'clientErrorRate',
   'errorRate',
   'p50LatencyMs',
   'p99LatencyMs',
   'rps',
   'rps10s',
-  'total',
 ];
-const STATUS_KEYS = ['1xx', '2xx', '3xx', '4xx', '5xx'];
 /** More logical cores than any machine Node runs on has: a bound, not a guess. */
 const MAX_CORES = 4096;
 
 /** Numbers only, each in [lo, hi]: the array, typed, or null. */
 function numbers(v: unknown, lo: number, hi: number): number[] | null {
-  return Array.isArray(v) && v.every((x) => inRange(x, lo, hi)) ? (v) : null;
+  return Array.isArray(v) && v.every((x) => inRange(x, lo, hi)) ? v : null;
 }
 
 function validateCpu(p: unknown): CpuSection | string {
@@ -146,23 +142,19 @@ function validateMemory(p: unknown): MemorySection | string {
   return { totalMb, usedMb, freeMb, usagePercent };
 }
 
-function validateRequests(p: unknown): RequestsSection | string {
+function validateRequests(p: unknown): RequestsInterval | string {
   if (!isObject(p)) return 'not an object';
   const extra = exactKeys(p, REQUESTS_KEYS);
   if (extra) return extra;
-  const { rps, rps10s, avgLatencyMs, p50LatencyMs, p99LatencyMs, errorRate, clientErrorRate, activeConnections, total } = p;
-  const rate = (v: unknown): v is number => inRange(v, 0, Number.MAX_SAFE_INTEGER);
-  if (!rate(rps) || !rate(rps10s)) return 'rps and rps10s must be non-negative numbers';
-  if (!rate(avgLatencyMs) || !rate(p50LatencyMs) || !rate(p99LatencyMs)) return 'latencies must be non-negative numbers';
+  const { rps, rps10s, avgLatencyMs, p50LatencyMs, p99LatencyMs, errorRate, clientErrorRate } = p;
+  const amount = (v: unknown): v is number => inRange(v, 0, Number.MAX_SAFE_INTEGER);
+  const latency = (v: unknown): v is number | null => v === null || amount(v);
+  if (!amount(rps) || !amount(rps10s)) return 'rps and rps10s must be non-negative numbers';
+  if (!latency(avgLatencyMs) || !latency(p50LatencyMs) || !latency(p99LatencyMs)) {
+    return 'latencies must be non-negative numbers, or null when unknown';
+  }
   if (!inRange(errorRate, 0, 100) || !inRange(clientErrorRate, 0, 100)) return 'errorRate and clientErrorRate must be 0..100';
-  if (!isNonNegativeInteger(activeConnections)) return 'activeConnections must be a non-negative integer';
-  if (!isNonNegativeInteger(total)) return 'total must be a non-negative integer';
-  const by = p.byStatus;
-  if (!isObject(by) || exactKeys(by, STATUS_KEYS)) return 'byStatus must count 1xx, 2xx, 3xx, 4xx and 5xx';
-  const [c1, c2, c3, c4, c5] = STATUS_KEYS.map((k) => by[k]);
-  if (![c1, c2, c3, c4, c5].every(isNonNegativeInteger)) return 'byStatus counts must be whole numbers';
-  const byStatus = { '1xx': c1 as number, '2xx': c2 as number, '3xx': c3 as number, '4xx': c4 as number, '5xx': c5 as number };
-  return { rps, rps10s, avgLatencyMs, p50LatencyMs, p99LatencyMs, errorRate, clientErrorRate, activeConnections, total, byStatus };
+  return { rps, rps10s, avgLatencyMs, p50LatencyMs, p99LatencyMs, errorRate, clientErrorRate };
 }
 
 /** Channel names are namespaced per dashboard instance so two dashboards never hear each other. */

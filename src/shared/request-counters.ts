@@ -35,7 +35,7 @@ export interface RequestBatch {
   buckets: number[];
 }
 
-export interface CounterReading {
+export interface RequestCounts {
   /** Epoch ms when read. */
   timeMs: number;
   total: number;
@@ -110,7 +110,7 @@ export class RequestCounters {
     Atomics.sub(this.cells, ACTIVE, 1);
   }
 
-  read(timeMs = Date.now()): CounterReading {
+  read(timeMs = Date.now()): RequestCounts {
     const c = this.cells;
     const byClass = {} as Record<StatusClass, number>;
     STATUS_CLASSES.forEach((name, i) => (byClass[name] = read64(c, STATUS + 2 * i)));

@@ -187,6 +187,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     e.status = 'running';
     e.resourceRetries = 0;
     e.startedAt = new Date().toISOString();
+    // A restart is a replacement that came up: attempts that failed before it are not counted.
+    if (e.down) e.restarts += 1;
     this.emit('started', e.spec.id, thread.threadId);
     if (e.down) {
       const now = Date.now();
@@ -279,7 +281,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       for (const member of group) {
         member.restartTimer = null;
         if (this.state !== 'running') return;
-        member.restarts += 1;
         this.spawn(member);
       }
     };

@@ -64,6 +64,7 @@ export interface ChildRestartEvent {
 export interface ChildStatus {
   id: string;
   status: WorkerStatus;
+  /** Replacements that came up under this supervisor. */
   restarts: number;
   threadId: number | null;
   startedAt: string | null;

@@ -28,7 +28,7 @@ describe('stop()', () => {
       await dash.stop();
       for (let i = 0; i < 1000; i++) dash.recordRequest({ durationMs: 1, status: 200 });
       await new Promise((r) => setImmediate(r));
-      print({ warnings, total: dash.requestCounters.read().total });
+      print({ warnings, total: dash.requestCounts().total });
     `);
     expect(r.code).toBe(0);
     expect(r.printed[0]).toEqual({ warnings: ['THREADBOARD_RECORD_AFTER_STOP'], total: 1 });

@@ -2,6 +2,8 @@
 import type { AccessLogSection, DashboardSnapshot } from '../../snapshot.js';
 
 const fixed = (x: number, d = 1): string => x.toFixed(d);
+/** A latency, or '–' when it is not known (no timed request in the interval). */
+const ms = (x: number | null): string => (x === null ? '–' : `${x.toFixed(2)}ms`);
 
 export function bar(percent: number, width = 20): string {
   const filled = Math.round((Math.min(100, Math.max(0, percent)) / 100) * width);
@@ -23,8 +25,8 @@ export function snapshotLines(s: DashboardSnapshot): string[] {
   if (s.requests) {
     const r = s.requests;
     lines.push(
-      `REQ ${fixed(r.rps)} rps  p50: ${fixed(r.p50LatencyMs, 2)}ms  p99: ${fixed(r.p99LatencyMs, 2)}ms  ` +
-        `avg: ${fixed(r.avgLatencyMs, 2)}ms  errors: ${fixed(r.errorRate, 2)}%  conns: ${r.activeConnections}  total: ${r.total}` +
+      `REQ ${fixed(r.rps)} rps  p50: ${ms(r.p50LatencyMs)}  p99: ${ms(r.p99LatencyMs)}  ` +
+        `avg: ${ms(r.avgLatencyMs)}  errors: ${fixed(r.errorRate, 2)}%  conns: ${r.activeConnections}  total: ${r.total}` +
         stale('requests'),
     );
   } else lines.push('REQ (waiting for first sample)');

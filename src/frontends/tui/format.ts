@@ -5,8 +5,9 @@ export function percent(x: number, digits = 1): string {
 }
 
 /** Latency: 3 significant figures where it matters, seconds past 10 s. */
-export function millis(ms: number): string {
-  if (!Number.isFinite(ms)) return '-';
+/** Milliseconds for people; a latency that is not known (null) is '–', never a number. */
+export function millis(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '–';
   if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms >= 100) return `${Math.round(ms)} ms`;
   if (ms >= 10) return `${ms.toFixed(1)} ms`;

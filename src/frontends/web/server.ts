@@ -107,7 +107,7 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
       metrics: async () => {
         const snapshot = await dash.getDashboard();
         const h = hub.stats();
-        const { families, histogram } = snapshotFamilies(snapshot, dash.requestCounters.read(), {
+        const { families, histogram } = snapshotFamilies(snapshot, dash.requestCounts(), {
           clients: h.clients,
           framesSent: h.framesSent,
           framesDropped: h.framesDropped,

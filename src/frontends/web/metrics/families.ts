@@ -5,7 +5,7 @@
  *
  * Units follow Prometheus conventions: seconds, bytes, ratios 0..1, `_total` on counters.
  */
-import type { CounterReading } from '../../../shared/request-counters.js';
+import type { RequestCounts } from '../../../shared/request-counters.js';
 import { STATUS_CLASSES } from '../../../shared/request-counters.js';
 import type { DashboardSnapshot, WorkerStatus } from '../../../snapshot.js';
 import { latencyBuckets } from './latency-buckets.js';
@@ -61,7 +61,7 @@ const one = (value: number): Sample[] => [{ labels: {}, value }];
 
 export function snapshotFamilies(
   s: DashboardSnapshot,
-  counters: CounterReading,
+  counters: RequestCounts,
   web: WebCounts,
 ): { families: Family[]; histogram: HistogramFamily } {
   const f: Family[] = [];

@@ -138,8 +138,9 @@ function render(s) {
   if (s.requests) {
     const r = s.requests;
     $('requests-value').textContent = fixed(r.rps, 1) + ' req/s';
-    $('requests-sub').textContent = 'p50 ' + fixed(r.p50LatencyMs, 2) + ' ms · p99 ' + fixed(r.p99LatencyMs, 2) +
-      ' ms · 5xx ' + fixed(r.errorRate, 1) + '% · total ' + r.total;
+    const ms = (x) => (typeof x === 'number' ? fixed(x, 2) + ' ms' : '–');
+    $('requests-sub').textContent = 'p50 ' + ms(r.p50LatencyMs) + ' · p99 ' + ms(r.p99LatencyMs) +
+      ' · 5xx ' + fixed(r.errorRate, 1) + '% · total ' + r.total;
   }
   renderThreads();
   drawCharts();
