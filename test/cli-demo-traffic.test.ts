@@ -51,7 +51,7 @@ describe('the demo app under its load, measured by the real probe', () => {
         async () => {
           const snap = await dash.getDashboard();
           const r = snap.requests;
-          return r && r.byStatus['2xx'] > 0 && r.byStatus['4xx'] > 0 && r.byStatus['5xx'] > 0 && r.p50LatencyMs > 0 ? snap : null;
+          return r && r.byStatus['2xx'] > 0 && r.byStatus['4xx'] > 0 && r.byStatus['5xx'] > 0 && (r.p50LatencyMs ?? 0) > 0 ? snap : null;
         },
         15_000,
         50,

@@ -46,6 +46,7 @@ function snapshot(over: Partial<DashboardSnapshot> = {}, at = T0): DashboardSnap
       threadId: i + 2,
       lastSampleAt: iso(at),
       lastExit: null,
+      startedAt: iso(T0 - 30_000),
       group: 'builtin',
       sampleErrors: 0,
       lastSampleError: null,

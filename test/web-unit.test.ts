@@ -317,6 +317,7 @@ describe('snapshot to metric families', () => {
         threadId: null,
         lastSampleAt: null,
         lastExit: { reason: 'killed', message: 'x', at: '2025-01-02T03:04:05.000Z' },
+        startedAt: null,
         group: 'builtin',
         sampleErrors: 0,
         lastSampleError: null,

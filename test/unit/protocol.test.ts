@@ -20,18 +20,17 @@ const requests = {
   p99LatencyMs: 1,
   errorRate: 0,
   clientErrorRate: 0,
-  activeConnections: 0,
-  total: 1,
-  byStatus: { '1xx': 0, '2xx': 1, '3xx': 0, '4xx': 0, '5xx': 0 },
 };
 
 describe('sample validation', () => {
   it('accepts a complete requests payload and refuses an incomplete one (the TUI would throw on it)', () => {
     expect(validateEnvelope(envelope('requests', requests))).toMatchObject({ ok: true });
-    const { byStatus: _, ...noStatus } = requests;
-    expect(validateEnvelope(envelope('requests', noStatus))).toEqual({ ok: false, problem: 'requests payload: lacks field byStatus' });
+    const { rps10s: _, ...noRate } = requests;
+    expect(validateEnvelope(envelope('requests', noRate))).toEqual({ ok: false, problem: 'requests payload: lacks field rps10s' });
     expect(validateEnvelope(envelope('requests', { ...requests, rps10s: 'x' }))).toMatchObject({ ok: false });
-    expect(validateEnvelope(envelope('requests', { ...requests, byStatus: { '2xx': 1 } }))).toMatchObject({ ok: false });
+    // Unknown latency is null, never a string or a negative number.
+    expect(validateEnvelope(envelope('requests', { ...requests, p99LatencyMs: null }))).toMatchObject({ ok: true });
+    expect(validateEnvelope(envelope('requests', { ...requests, p99LatencyMs: -1 }))).toMatchObject({ ok: false });
     expect(validateEnvelope(envelope('requests', { ...requests, extra: 1 }))).toMatchObject({ ok: false });
   });
   it('refuses a cpu payload whose per-core list does not match its core count', () => {
