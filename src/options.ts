@@ -162,7 +162,14 @@ function workerFile(name: string, value: unknown): string {
         'Worker threads run without a TypeScript loader: compile the worker first',
     );
   }
-  if (!existsSync(url) || !statSync(url).isFile()) throw new OptionsError(name, `names a file that does not exist: ${filePath}`);
+  if (!existsSync(url) || !statSync(url).isFile()) {
+    const relative = typeof value === 'string' && !value.startsWith('file:') && !path.isAbsolute(value);
+    const why = relative
+      ? ` ('${value}' was resolved against the current directory, ${process.cwd()}; to name a file next to your module, ` +
+        `pass new URL('${value.startsWith('.') ? value : `./${value}`}', import.meta.url))`
+      : '';
+    throw new OptionsError(name, `names a file that does not exist: ${filePath}${why}`);
+  }
   return url.href;
 }
 

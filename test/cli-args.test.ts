@@ -145,9 +145,9 @@ describe('the CLI process on bad flags', () => {
     expect(version.stdout).toMatch(/^threadboard \d+\.\d+\.\d+\n$/);
   });
 
-  it('a bad access log path fails at start with the engine option error and exit code 1', () => {
+  it('a bad access log path fails at start with the engine option error, in the CLI flag name, exit code 1', () => {
     const r = cli('--access-log', repo, '--json');
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('accessLog.path');
+    expect(r.stderr).toMatch(/^threadboard: flag --access-log is not a regular file: /);
   });
 });

@@ -65,6 +65,31 @@ describe('--web', () => {
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(1);
-    expect(err).toMatch(/`web\.token`/);
+    // In the CLI's own words: the variable to set and how, not the library's option name.
+    expect(err).toMatch(
+      /^threadboard: --web 0\.0\.0\.0 is not a loopback address.*set THREADBOARD_WEB_TOKEN .*openssl rand -base64 24.*--web 7070/,
+    );
+    expect(err).not.toMatch(/web\.token/);
+  });
+
+  it('names THREADBOARD_WEB_TOKEN when --web-control has no token, and refuses --web-control without --web', async () => {
+    const run = async (args: string[], token = ''): Promise<{ code: number | null; err: string }> => {
+      const child = spawn(process.execPath, [RUN, ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, THREADBOARD_WEB_TOKEN: token },
+      });
+      let err = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return { code, err };
+    };
+    const noToken = await run(['--web', '0', '--web-control', '--json']);
+    expect(noToken.code).toBe(1);
+    expect(noToken.err).toMatch(/^threadboard: --web-control needs a token.*THREADBOARD_WEB_TOKEN/);
+    const badToken = await run(['--web', '0', '--web-control', '--json'], 'short');
+    expect(badToken.err).toMatch(/^threadboard: THREADBOARD_WEB_TOKEN is not a usable token/);
+    const noWeb = await run(['--web-control', '--json']);
+    expect(noWeb.code).toBe(2);
+    expect(noWeb.err).toMatch(/^threadboard: flag --web-control needs --web/);
   });
 });

@@ -145,7 +145,11 @@ describe('bad options fail at startDashboard() with an OptionsError naming the o
       /unique/,
     ],
     [{ workers: [{ name: '9lives', file }] }, 'workers[0].name', /start with a letter/],
-    [{ workers: [{ name: 'x', file: 'does/not/exist.js' }] }, 'workers[0].file', /does not exist/],
+    [
+      { workers: [{ name: 'x', file: 'does/not/exist.js' }] },
+      'workers[0].file',
+      /does not exist: .*does\/not\/exist\.js \('does\/not\/exist\.js' was resolved against the current directory, .*; to name a file next to your module, pass new URL\('.\/does\/not\/exist\.js', import\.meta\.url\)\)/,
+    ],
     [{ workers: [{ name: 'x', file: 'src/thing.ts' }] }, 'workers[0].file', /compile the worker first/],
     [{ workers: [{ name: 'x', file, restart: 'sometimes' }] }, 'workers[0].restart', /'permanent', 'transient', 'temporary'/],
     [{ workers: [{ name: 'x', file, data: () => 1 }] }, 'workers[0].data', /structured-cloneable/],

@@ -109,3 +109,11 @@ describe('the getDashboard() example (examples/get-dashboard.ts)', () => {
     expect(s.requests!.total).toBe(2);
   });
 });
+
+describe('the custom worker example (examples/custom-worker.mjs, the README one)', () => {
+  it('runs as written: a worker reading shared state, resolved next to its module', async () => {
+    const r = await run('examples/custom-worker.mjs');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('after 25 jobs arrived: { depth: 25, highWater: 25 }\nafter 20 were done:    { depth: 5, highWater: 25 }\n');
+  });
+});

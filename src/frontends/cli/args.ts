@@ -265,6 +265,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (o.accessLog !== null && o.accessLog.path === '') {
     throw new CliArgsError('--access-log-from', 'threadboard: flag --access-log-from needs --access-log <path> as well.');
   }
+  // Silently ignoring it would leave someone looking for crash buttons on a page that is not served.
+  if (o.webControl && o.web === null) {
+    throw new CliArgsError(
+      '--web-control',
+      'threadboard: flag --web-control needs --web <[host:]port> as well: it adds crash buttons to the live page.',
+    );
+  }
   return o;
 }
 

@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import type { Dashboard } from '../../main/dashboard.js';
 import { startDashboard } from '../../start.js';
-import { ThreadboardError } from '../../errors.js';
+import { OptionsError, ThreadboardError } from '../../errors.js';
 import { CliArgsError, parseCliArgs, usage, type CliOptions } from './args.js';
 import { startDemoTraffic, type DemoTraffic } from '../../demo/demo-traffic.js';
 import { dashboardOptionsFor } from './engine-options.js';
+import { cliOptionMessage } from './option-errors.js';
 import { jsonSnapshot } from './json.js';
 import { startPlainPrinter } from './plain.js';
 
@@ -83,7 +84,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     dash = await startDashboard(dashboardOptionsFor(cli));
   } catch (err) {
     if (!(err instanceof ThreadboardError)) throw err;
-    process.stderr.write(`${err.message}\n`);
+    process.stderr.write(`${err instanceof OptionsError ? cliOptionMessage(err, cli, process.env) : err.message}\n`);
     return EXIT_FAILURE;
   }
   let demo: DemoTraffic | null = null;
