@@ -8,7 +8,7 @@ import type { DashboardSnapshot } from '../dist/src/index.js';
 import { addressKey, ipv6Groups, isLoopbackHost, isLoopbackHostHeader } from '../dist/src/frontends/web/address.js';
 import { CLOSE, parseClientMessage } from '../dist/src/frontends/web/frames.js';
 import { historyRing, pushHistory, ROUND_MS } from '../dist/src/frontends/web/history.js';
-import { EDGE_MICROS, edgeIndex, latencyBuckets, leLabel } from '../dist/src/frontends/web/metrics/latency-buckets.js';
+import { edgeIndex, latencyBuckets, latencyEdges, leLabel, PER_OCTAVE_CHOICES } from '../dist/src/frontends/web/metrics/latency-buckets.js';
 import { snapshotFamilies } from '../dist/src/frontends/web/metrics/families.js';
 import { resolveWebOptions } from '../dist/src/frontends/web/options.js';
 import { originAllowed, ownOrigin } from '../dist/src/frontends/web/origin.js';
@@ -267,14 +267,20 @@ describe('chart history', () => {
 });
 
 describe('latency buckets for Prometheus', () => {
-  it('uses only edges of the fine histogram, so every le count is exact', () => {
-    for (const e of EDGE_MICROS) expect(() => edgeIndex(e)).not.toThrow();
+  it('uses only edges of the fine histogram, so every le count is exact, at every resolution offered', () => {
+    for (const k of PER_OCTAVE_CHOICES) {
+      const edges = latencyEdges(k);
+      expect(edges).toHaveLength(18 * k + 1);
+      for (const e of edges) expect(() => edgeIndex(e)).not.toThrow();
+    }
     expect(() => edgeIndex(1000)).toThrow(/not a histogram bucket edge/);
-    expect(EDGE_MICROS.map(leLabel).slice(0, 3)).toEqual(['0.000127', '0.000255', '0.000511']);
+    expect(latencyEdges(1).map(leLabel).slice(0, 3)).toEqual(['0.000127', '0.000255', '0.000511']);
+    expect(latencyEdges().map(leLabel).slice(0, 5)).toEqual(['0.000127', '0.000159', '0.000191', '0.000223', '0.000255']);
     expect(leLabel(2 ** 25)).toBe('33.554431');
   });
 
-  it('counts, at each le, exactly the recorded latencies at or below it', () => {
+  it.each(PER_OCTAVE_CHOICES)('counts, at each le, exactly the recorded latencies at or below it (%i per octave)', (k) => {
+    const EDGE_MICROS = latencyEdges(k);
     const counters = new RequestCounters();
     const values: number[] = [];
     let seed = 42;
@@ -284,7 +290,7 @@ describe('latency buckets for Prometheus', () => {
     values.push(0, 4_294_967_295);
     for (const us of values) counters.record(us / 1000, 200);
     const reading = counters.read();
-    const { buckets, count } = latencyBuckets(reading.histogram);
+    const { buckets, count } = latencyBuckets(reading.histogram, EDGE_MICROS);
     expect(count).toBe(values.length);
     buckets.forEach(([le, cumulative], i) => {
       const bound = EDGE_MICROS[i]! - 1;

@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { OptionsError } from '../../errors.js';
 import { describe, integer, isPlainObject, noUnknownKeys } from '../../validate.js';
 import { isLoopbackHost } from './address.js';
+import { DEFAULT_PER_OCTAVE, PER_OCTAVE_CHOICES, type PerOctave } from './metrics/latency-buckets.js';
 
 export interface WebOptions {
   /** TCP port; 0 picks a free one. Default 7070. */
@@ -42,6 +43,12 @@ export interface WebOptions {
    * everything from that address gets 429 until the budget refills. Default 10 per 60000 ms.
    */
   authFailureRate?: { max?: number; windowMs?: number };
+  /**
+   * `le` edges per octave (doubling) of the latency histogram on /metrics, from 128 µs to 33.6 s:
+   * 1, 2, 4, 8, 16 or 32. More edges, closer `histogram_quantile()` (a bucket's width bounds its
+   * error), and more series: 18 × this + 4 per histogram. Default 4 (76 series).
+   */
+  latencyBucketsPerOctave?: number;
 }
 
 export interface ResolvedWebOptions {
@@ -61,6 +68,7 @@ export interface ResolvedWebOptions {
   authFailureRate: Rate;
   /** Inbound WebSocket message cap: a crash command is well under 200 bytes. */
   maxPayloadBytes: number;
+  latencyBucketsPerOctave: PerOctave;
 }
 
 export interface Rate {
@@ -84,11 +92,21 @@ const KNOWN = [
   'headersTimeoutMs',
   'requestRate',
   'authFailureRate',
+  'latencyBucketsPerOctave',
 ];
 /** URL-safe and cookie-safe, so one token works in a header, a query string and a cookie. */
 const TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{16,512}$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const TOKEN_HINT = "e.g. the output of `openssl rand -base64 24` or crypto.randomBytes(24).toString('base64url')";
+
+function perOctave(value: unknown): PerOctave {
+  if (value === undefined) return DEFAULT_PER_OCTAVE;
+  const found = PER_OCTAVE_CHOICES.find((k) => k === value);
+  if (found === undefined) {
+    throw new OptionsError('web.latencyBucketsPerOctave', `must be one of ${PER_OCTAVE_CHOICES.join(', ')}; got ${describe(value)}`);
+  }
+  return found;
+}
 
 function host(value: unknown): string {
   if (value === undefined) return '127.0.0.1';
@@ -174,6 +192,7 @@ export function resolveWebOptions(input: unknown): ResolvedWebOptions {
     // A page load is 4 requests and a Prometheus scrape 1 every 5-15 s: neither comes near 20 a second.
     requestRate: rate('web.requestRate', o.requestRate, { max: 200, windowMs: 10_000 }),
     authFailureRate: rate('web.authFailureRate', o.authFailureRate, { max: 10, windowMs: 60_000 }),
+    latencyBucketsPerOctave: perOctave(o.latencyBucketsPerOctave),
     maxPayloadBytes: 1024,
   };
   // Every WebSocket client holds a connection: past maxConnections, maxClients could never be reached.

@@ -13,6 +13,7 @@ import { AuthFailures } from './auth-failures.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { ClientHub, type HubStats } from './hub.js';
 import { snapshotFamilies } from './metrics/families.js';
+import { latencyEdges } from './metrics/latency-buckets.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -89,6 +90,7 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
     control: options.control,
   });
   const registry = new MetricsRegistry();
+  const edges = latencyEdges(options.latencyBucketsPerOctave);
   let port = options.port;
   let closed = false;
   const rejectedRequests = zeroCounts(REQUEST_REJECT_REASONS);
@@ -107,15 +109,20 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
       metrics: async () => {
         const snapshot = await dash.getDashboard();
         const h = hub.stats();
-        const { families, histogram } = snapshotFamilies(snapshot, dash.requestCounts(), {
-          clients: h.clients,
-          framesSent: h.framesSent,
-          framesDropped: h.framesDropped,
-          rejected: ws.rejected,
-          rejectedRequests,
-          droppedConnections: dropped,
-          openConnections: guard.open,
-        });
+        const { families, histogram } = snapshotFamilies(
+          snapshot,
+          dash.requestCounts(),
+          {
+            clients: h.clients,
+            framesSent: h.framesSent,
+            framesDropped: h.framesDropped,
+            rejected: ws.rejected,
+            rejectedRequests,
+            droppedConnections: dropped,
+            openConnections: guard.open,
+          },
+          edges,
+        );
         return { contentType: registry.contentType, body: await registry.render(families, histogram) };
       },
     }),

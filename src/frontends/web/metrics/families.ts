@@ -8,7 +8,7 @@
 import type { RequestCounts } from '../../../shared/request-counters.js';
 import { STATUS_CLASSES } from '../../../shared/request-counters.js';
 import type { DashboardSnapshot, WorkerStatus } from '../../../snapshot.js';
-import { latencyBuckets } from './latency-buckets.js';
+import { latencyBuckets, latencyEdges } from './latency-buckets.js';
 
 export type FamilyType = 'counter' | 'gauge' | 'histogram';
 
@@ -63,6 +63,8 @@ export function snapshotFamilies(
   s: DashboardSnapshot,
   counters: RequestCounts,
   web: WebCounts,
+  /** The latency histogram's `le` edges in µs (latency-buckets.ts). */
+  edges: readonly number[] = latencyEdges(),
 ): { families: Family[]; histogram: HistogramFamily } {
   const f: Family[] = [];
   // Sections are null until their worker's first sample: no sample then, rather than a false 0.
@@ -231,10 +233,10 @@ export function snapshotFamilies(
     ),
   );
 
-  const lat = latencyBuckets(counters.histogram);
+  const lat = latencyBuckets(counters.histogram, edges);
   const histogram: HistogramFamily = {
     name: 'threadboard_http_request_duration_seconds',
-    help: 'HTTP request latency, recorded in whole microseconds; each le is exact (2^k-1 microseconds).',
+    help: 'HTTP request latency of requests whose duration is known, recorded in whole microseconds; each le count is exact.',
     type: 'histogram',
     buckets: lat.buckets,
     sum: counters.latencySumMicros / 1e6,

@@ -1,18 +1,39 @@
 /**
- * Maps the fine log-linear latency histogram (896 buckets, whole microseconds) onto a handful of
- * Prometheus `le` boundaries without losing exactness.
+ * Maps the fine log-linear latency histogram (896 buckets, whole microseconds, 32 per octave)
+ * onto Prometheus `le` boundaries without losing exactness.
  *
- * Every power of two 2^k µs is a bucket edge of the fine histogram, so "observations below
- * 2^k µs" is a sum of whole buckets. Latencies are recorded in whole microseconds, so "below
- * 2^k µs" is exactly "at most 2^k - 1 µs", and that is the `le` we print: 0.000127, 0.000255, …
- * 33.554431 seconds. Odd-looking, but each count is exact; a round boundary such as 0.005 would
- * fall inside a fine bucket and its count would be a guess.
+ * An edge is always an edge of the fine histogram (2^e µs, plus j/k of the octave above it for
+ * k ≤ 32 per octave), so "observations below the edge" is a sum of whole fine buckets: every
+ * count is exact. Latencies are whole microseconds, so "below the edge" is exactly "at most
+ * edge - 1 µs", and that is the `le` we print (0.000127, 0.000159, …): odd-looking, but exact,
+ * where a round boundary such as 0.005 would fall inside a fine bucket and its count would be a
+ * guess.
+ *
+ * Several edges per octave keep `histogram_quantile()`, which interpolates linearly inside a
+ * bucket, close to the truth: with one edge per octave (powers of two) a real p99 of 189 ms came
+ * out 242 ms; with 4 per octave it is within a few percent on realistic traffic (the bucket
+ * width, 1/k of the lower edge, bounds the error in the worst case).
  */
 import { InternalError } from '../../../errors.js';
 import { bucketIndex, bucketRange, BUCKET_COUNT } from '../../../shared/histogram.js';
 
-/** Bucket edges in µs: 2^7 (128 µs) to 2^25 (~33.6 s), doubling. */
-export const EDGE_MICROS: readonly number[] = Array.from({ length: 19 }, (_, i) => 2 ** (i + 7));
+/** Edges per octave /metrics may use: each must divide the fine histogram's 32. */
+export const PER_OCTAVE_CHOICES = [1, 2, 4, 8, 16, 32] as const;
+export type PerOctave = (typeof PER_OCTAVE_CHOICES)[number];
+export const DEFAULT_PER_OCTAVE: PerOctave = 4;
+
+const FIRST_OCTAVE = 7; // 128 µs
+const LAST_EDGE_OCTAVE = 25; // 2^25 µs, about 33.6 s
+
+/** Bucket edges in µs from 2^7 (128 µs) to 2^25 (~33.6 s), `perOctave` to an octave. */
+export function latencyEdges(perOctave: PerOctave = DEFAULT_PER_OCTAVE): number[] {
+  const edges: number[] = [];
+  for (let e = FIRST_OCTAVE; e < LAST_EDGE_OCTAVE; e++) {
+    for (let j = 0; j < perOctave; j++) edges.push(2 ** e + (j * 2 ** e) / perOctave);
+  }
+  edges.push(2 ** LAST_EDGE_OCTAVE);
+  return edges;
+}
 
 /** The `le` label of an edge: the largest whole-µs latency below it, in seconds, as Prometheus prints floats. */
 export function leLabel(edgeMicros: number): string {
@@ -38,7 +59,7 @@ export interface LatencyBuckets {
  * observations in fine bucket i). `_count` is taken from the same array, so it always equals
  * the +Inf bucket even while requests are being recorded concurrently.
  */
-export function latencyBuckets(histogram: ArrayLike<number>, edges: readonly number[] = EDGE_MICROS): LatencyBuckets {
+export function latencyBuckets(histogram: ArrayLike<number>, edges: readonly number[] = latencyEdges()): LatencyBuckets {
   const stops = edges.map(edgeIndex);
   const buckets: Array<[string, number]> = [];
   let acc = 0;
