@@ -116,7 +116,7 @@ const MAX_CORES = 4096;
 
 /** Numbers only, each in [lo, hi]: the array, typed, or null. */
 function numbers(v: unknown, lo: number, hi: number): number[] | null {
-  return Array.isArray(v) && v.every((x) => inRange(x, lo, hi)) ? (v) : null;
+  return Array.isArray(v) && v.every((x) => inRange(x, lo, hi)) ? v : null;
 }
 
 function validateCpu(p: unknown): CpuSection | string {
