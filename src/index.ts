@@ -2,7 +2,9 @@
 export { startDashboard, type DashboardOptions } from './start.js';
 export { Dashboard, type RequestRecord, type DashboardHandlers } from './main/dashboard.js';
 export type { EngineOptions, CustomWorkerOptions, SupervisionOptions, AccessLogOptions } from './options.js';
-export type { WebOptions, WebServer } from './frontends/web/index.js';
+// Types only, from files that import no `ws`: the web server itself loads when `web` is asked for.
+export type { WebOptions } from './frontends/web/options.js';
+export type { WebServer, WebServerStats, ClientStats } from './frontends/web/types.js';
 export type {
   DashboardSnapshot,
   CpuSection,

@@ -4,7 +4,7 @@
  */
 import { startEngine, type Dashboard } from './main/dashboard.js';
 import type { EngineOptions } from './options.js';
-import type { WebOptions } from './frontends/web/index.js';
+import type { WebOptions } from './frontends/web/options.js';
 
 export interface DashboardOptions extends EngineOptions {
   /** Serve the live page, /api/dashboard and /metrics: true for the defaults (127.0.0.1:7070), or options. */

@@ -9,16 +9,7 @@
 import WebSocket from 'ws';
 import type { LoggedEvent } from './frames.js';
 import { encodeFrame } from './frames.js';
-
-export interface ClientStats {
-  address: string;
-  /** Bytes the server holds for this client now (ws bufferedAmount: socket buffer + sender queue). */
-  bufferedBytes: number;
-  framesSent: number;
-  framesDropped: number;
-  /** Most bytes ever held for this client, sampled at every send. */
-  peakBufferedBytes: number;
-}
+import type { ClientStats } from './types.js';
 
 export class HubClient {
   framesSent = 0;

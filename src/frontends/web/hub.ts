@@ -5,9 +5,10 @@
 import type WebSocket from 'ws';
 import { FAULT_KINDS } from '../../protocol/control.js';
 import type { DashboardSnapshot } from '../../snapshot.js';
-import { HubClient, type ClientStats } from './client.js';
+import { HubClient } from './client.js';
 import { encodeFrame, type LoggedEvent } from './frames.js';
 import { historyPoint, historyRing, pushHistory, type HistoryRing } from './history.js';
+import type { ClientStats, HubStats } from './types.js';
 
 export interface HubOptions {
   maxBufferedBytes: number;
@@ -15,14 +16,6 @@ export interface HubOptions {
   control: boolean;
   eventLogSize?: number;
   historySize?: number;
-}
-
-export interface HubStats {
-  clients: number;
-  snapshotsPublished: number;
-  framesSent: number;
-  framesDropped: number;
-  perClient: ClientStats[];
 }
 
 /** Epoch ms with sub-millisecond precision, comparable across processes on one machine. */

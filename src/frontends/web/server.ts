@@ -11,42 +11,18 @@ import type { ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../
 import type { DashboardSnapshot } from '../../snapshot.js';
 import { AuthFailures } from './auth-failures.js';
 import { ConnectionGuard } from './connection-guard.js';
-import { ClientHub, type HubStats } from './hub.js';
+import { ClientHub } from './hub.js';
 import { snapshotFamilies } from './metrics/families.js';
 import { latencyEdges } from './metrics/latency-buckets.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
-import { DROP_REASONS, REQUEST_REJECT_REASONS, zeroCounts, type DropReason, type RequestRejectReason } from './refusals.js';
+import { DROP_REASONS, REQUEST_REJECT_REASONS, zeroCounts } from './refusals.js';
 import { createRequestHandler } from './routes.js';
 import { serverTimeouts } from './timeouts.js';
 import { tokenCookieName } from './token.js';
-import type { RejectReason } from './upgrade.js';
+import type { WebServer, WebServerStats } from './types.js';
 import { WsEndpoint } from './ws-endpoint.js';
-
-export interface WebServerStats extends HubStats {
-  /** WebSocket handshakes refused, by reason. */
-  rejected: Record<RejectReason, number>;
-  /** Plain HTTP requests refused, by reason. */
-  rejectedRequests: Record<RequestRejectReason, number>;
-  /** Connections closed before any request on them was answered, by reason. */
-  droppedConnections: Record<DropReason, number>;
-  /** TCP connections open now, WebSockets included. */
-  openConnections: number;
-}
-
-export interface WebServer {
-  /** Where the page is, e.g. http://127.0.0.1:7070 (without the token). */
-  readonly url: string;
-  readonly port: number;
-  readonly options: ResolvedWebOptions;
-  /** Clients, frames sent and dropped, bytes held per client, refused handshakes. */
-  stats(): WebServerStats;
-  /** Closes every socket, timer and listener this server made. Idempotent. */
-  close(): Promise<void>;
-  /** @internal the underlying server, so an HTTP probe can leave the dashboard's own traffic out. */
-  readonly httpServer: Server;
-}
 
 function browsableUrl(host: string, port: number): string {
   // An unspecified address is not somewhere a browser can go; its loopback is.
