@@ -4,7 +4,7 @@ import { register as globalRegistry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OptionsError, startDashboard, ThreadboardError, type Dashboard, type DashboardSnapshot } from '../dist/src/index.js';
 import { startWebServer, type WebServer } from '../dist/src/frontends/web/index.js';
-import { EDGE_MICROS } from '../dist/src/frontends/web/metrics/latency-buckets.js';
+import { latencyEdges } from '../dist/src/frontends/web/metrics/latency-buckets.js';
 import { waitFor } from './helpers.js';
 import { parsePrometheusText } from './web-prom-parser.js';
 
@@ -119,7 +119,7 @@ describe('web: HTTP endpoints', () => {
     // The histogram's counts are exact: every le is a bucket edge of the recorded histogram.
     const hist = families.get('threadboard_http_request_duration_seconds')!;
     const buckets = hist.samples.filter((s) => s.name.endsWith('_bucket'));
-    expect(buckets.map((b) => b.labels.le)).toEqual([...EDGE_MICROS.map((e) => String((e - 1) / 1e6)), '+Inf']);
+    expect(buckets.map((b) => b.labels.le)).toEqual([...latencyEdges().map((e) => String((e - 1) / 1e6)), '+Inf']);
     for (const b of buckets) {
       const le = b.labels.le === '+Inf' ? Infinity : Math.round(Number(b.labels.le) * 1e6);
       expect(b.value, `le=${b.labels.le}`).toBe(recorded.filter((us) => us <= le).length);
