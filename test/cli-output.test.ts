@@ -9,13 +9,16 @@ const repo = path.resolve(import.meta.dirname, '..');
 const CPU = /^CPU (\d+\.\d)% {2}load: \[(\d+\.\d\d), (\d+\.\d\d), (\d+\.\d\d)\] {2}cores: (\d+)$/;
 const MEM = /^MEM \[([#-]{20})\] (\d+\.\d)% {2}(\d+)\/(\d+) MB$/;
 const REQ =
-  /^REQ (\d+\.\d) rps {2}p50: (\d+\.\d\d)ms {2}p99: (\d+\.\d\d)ms {2}avg: (\d+\.\d\d)ms {2}errors: (\d+\.\d\d)% {2}conns: (\d+) {2}total: (\d+)$/;
+  /^REQ (\d+\.\d) rps {2}p50: (\d+\.\d\dms|–) {2}p99: (\d+\.\d\dms|–) {2}avg: (\d+\.\d\dms|–) {2}errors: (\d+\.\d\d)% {2}conns: (\d+) {2}total: (\d+)$/;
 const UPDATED = /^updated: (\S+)$/;
+
+const latency = (text: string): number | null => (text === '–' ? null : Number.parseFloat(text));
 
 interface Block {
   cpu: { usage: number; load: number[]; cores: number };
   mem: { percent: number; usedMb: number; totalMb: number };
-  req: { rps: number; p50: number; p99: number; errors: number; conns: number; total: number };
+  /** null: no request of the interval had a known duration, shown as '–'. */
+  req: { rps: number; p50: number | null; p99: number | null; errors: number; conns: number; total: number };
   updated: string;
 }
 
@@ -30,7 +33,7 @@ function parseBlock(lines: string[]): Block {
   return {
     cpu: { usage: Number(c[1]), load: [Number(c[2]), Number(c[3]), Number(c[4])], cores: Number(c[5]) },
     mem: { percent: Number(m[2]), usedMb: Number(m[3]), totalMb: Number(m[4]) },
-    req: { rps: Number(r[1]), p50: Number(r[2]), p99: Number(r[3]), errors: Number(r[5]), conns: Number(r[6]), total: Number(r[7]) },
+    req: { rps: Number(r[1]), p50: latency(r[2]!), p99: latency(r[3]!), errors: Number(r[5]), conns: Number(r[6]), total: Number(r[7]) },
     updated: u[1]!,
   };
 }
