@@ -101,14 +101,14 @@ describe('non-terminal output', () => {
         const bs = blocks(p.out());
         if (bs.length < 2) return null;
         const last = parseBlock(bs.at(-1)!);
-        return last.req.total >= 5 && last.req.p50 > 0 ? bs : null;
+        return last.req.total >= 5 && (last.req.p50 ?? 0) > 0 ? bs : null;
       },
       20_000,
     );
     expect(got[0]![0]).toMatch(/^DEMO TRAFFIC: requests come from a built-in app at http:\/\/127\.0\.0\.1:\d+ under a synthetic load/);
     const last = parseBlock(got.at(-1)!);
     expect(last.req.conns).toBeGreaterThanOrEqual(0);
-    expect(last.req.p99).toBeGreaterThanOrEqual(last.req.p50);
+    expect(last.req.p99!).toBeGreaterThanOrEqual(last.req.p50!);
     p.child.kill('SIGINT');
     expect(await p.exit).toEqual({ code: 0, signal: null });
   });
