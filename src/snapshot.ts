@@ -9,8 +9,10 @@ import type { ExitInfo, ExitReason, WorkerStatus } from './supervisor/types.js';
 export type { ExitInfo, ExitReason, WorkerStatus };
 
 export interface CpuSection {
-  /** Share of non-idle time across all cores since the previous sample, 0..100. */
+  /** Share of non-idle time across all cores over the last `windowMs`, 0..100. */
   usage: number;
+  /** The window usage is measured over: since an earlier reading at least 250 ms old. */
+  windowMs: number;
   cores: number;
   loadAvg: [number, number, number];
   perCore: number[];

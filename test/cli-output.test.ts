@@ -145,6 +145,8 @@ describe('--json', () => {
     );
     expect(s.cpu).toMatchObject({ usage: expect.any(Number), cores: expect.any(Number) });
     expect(s.cpu!.loadAvg).toHaveLength(3);
+    // A one-shot reading still covers a real window, not the few ms since the first sample.
+    expect(s.cpu!.windowMs).toBeGreaterThanOrEqual(250);
     expect(s.cpu!.perCore).toHaveLength(s.cpu!.cores);
     expect(s.memory!.freeMb).toBe(s.memory!.totalMb - s.memory!.usedMb);
     expect(s.requests).toMatchObject({ rps: 0, total: 0, activeConnections: 0 });

@@ -79,6 +79,18 @@ describe('engine: coordinator, three metric workers, collect and snapshot', () =
     expect(s.collectionCount).toBe(4);
   });
 
+  it('measures CPU over at least 250 ms, however soon after another sample it is asked for', async () => {
+    const quick = await startDashboard({ intervalMs: 100, builtins: ['cpu'] });
+    try {
+      for (let i = 0; i < 5; i++) {
+        await quick.collect();
+        expect((await quick.getDashboard()).cpu!.windowMs).toBeGreaterThanOrEqual(250);
+      }
+    } finally {
+      await quick.stop();
+    }
+  });
+
   it('records requests through recordRequest() with exact totals and a 5xx error rate', async () => {
     // An hour-long interval: only collect() samples, so the window holds exactly these requests.
     const quiet = await startDashboard({ intervalMs: 3_600_000, builtins: ['requests'] });

@@ -18,7 +18,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 function snapshot(over: Partial<DashboardSnapshot> = {}, at = T0): DashboardSnapshot {
   return {
-    cpu: { usage: 42.5, cores: 2, loadAvg: [0.5, 0.4, 0.3], perCore: [40, 45] },
+    cpu: { usage: 42.5, windowMs: 1000, cores: 2, loadAvg: [0.5, 0.4, 0.3], perCore: [40, 45] },
     memory: { totalMb: 8000, usedMb: 2000, freeMb: 6000, usagePercent: 25 },
     requests: {
       rps: 12.3,

@@ -1,7 +1,8 @@
 /**
- * CPU usage from per-core time deltas (/proc/stat on Linux, os.cpus() elsewhere). The previous reading lives in a SharedArrayBuffer the
- * main thread owns, so a restarted cpu worker measures from its predecessor's last sample
- * instead of waiting a fresh window (recovery is then one thread start, not a start plus a window).
+ * CPU usage from per-core time deltas (/proc/stat on Linux, os.cpus() elsewhere). The previous
+ * readings live in a SharedArrayBuffer the main thread owns, so a restarted cpu worker measures
+ * from its predecessor's readings instead of waiting a fresh window (recovery is then one thread
+ * start, not a start plus a window).
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -71,57 +72,80 @@ export function cpuUsage(prev: readonly CoreTimes[], next: readonly CoreTimes[])
   return { usage: round1(share(busy, total)), perCore };
 }
 
-/** Layout of the baseline buffer: [epoch ms, cores, sampled (0/1), busy0, total0, busy1, total1, ...]. */
+/**
+ * The previous readings live in a SharedArrayBuffer main owns: two of them, at least
+ * MIN_WINDOW_MS apart, so that whatever the moment of a sample (a collect() right after an
+ * interval sample, a restarted worker's first sample) there is a reading at least MIN_WINDOW_MS
+ * old to measure from, and no reported window is ever a few milliseconds of noise.
+ *
+ * Layout (Float64): per slot [epoch ms, cores, busy0, total0, busy1, total1, ...]; slot 0 is the
+ * newest reading, slot 1 the one before (time 0 while there is none).
+ */
 export function createCpuBaseline(): SharedArrayBuffer {
   const times = readCoreTimes();
-  const buf = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * (HEADER + 2 * times.length));
-  writeBaseline(buf, Date.now(), times, false);
+  const buf = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * 2 * slotSize(times.length));
+  writeSlot(buf, 0, Date.now(), times);
   return buf;
 }
 
-const HEADER = 3;
+const slotSize = (cores: number): number => 2 + 2 * cores;
+const coresOf = (buf: SharedArrayBuffer): number => (buf.byteLength / Float64Array.BYTES_PER_ELEMENT / 2 - 2) / 2;
 
-/** `sampled`: written by a sample (not the allocation), so a later sample need not wait. */
-export function writeBaseline(buf: SharedArrayBuffer, timeMs: number, times: readonly CoreTimes[], sampled: boolean): void {
-  const f = new Float64Array(buf);
-  const n = Math.min(times.length, (f.length - HEADER) / 2);
+export interface CpuReading {
+  timeMs: number;
+  times: CoreTimes[];
+}
+
+function writeSlot(buf: SharedArrayBuffer, slot: 0 | 1, timeMs: number, times: readonly CoreTimes[]): void {
+  const size = slotSize(coresOf(buf));
+  const f = new Float64Array(buf, slot * size * 8, size);
+  const n = Math.min(times.length, (size - 2) / 2);
   for (let i = 0; i < n; i++) {
-    f[HEADER + 2 * i] = times[i]!.busy;
-    f[HEADER + 1 + 2 * i] = times[i]!.total;
+    f[2 + 2 * i] = times[i]!.busy;
+    f[3 + 2 * i] = times[i]!.total;
   }
-  f[2] = sampled ? 1 : 0;
   f[1] = n;
   f[0] = timeMs;
 }
 
-export function readBaseline(buf: SharedArrayBuffer): { timeMs: number; times: CoreTimes[]; sampled: boolean } {
-  const f = new Float64Array(buf);
-  const n = f[1] ?? 0;
+export function readSlot(buf: SharedArrayBuffer, slot: 0 | 1): CpuReading | null {
+  const size = slotSize(coresOf(buf));
+  const f = new Float64Array(buf, slot * size * 8, size);
+  if (f[0] === 0) return null;
   const times: CoreTimes[] = [];
-  for (let i = 0; i < n; i++) times.push({ busy: f[HEADER + 2 * i]!, total: f[HEADER + 1 + 2 * i]! });
-  return { timeMs: f[0] ?? 0, times, sampled: f[2] === 1 };
+  for (let i = 0; i < f[1]!; i++) times.push({ busy: f[2 + 2 * i]!, total: f[3 + 2 * i]! });
+  return { timeMs: f[0]!, times };
 }
 
-/** Shortest window worth reporting: the kernel counts in 10 ms ticks. */
-export const MIN_WINDOW_MS = 100;
+/** The shortest window a usage figure is measured over: the kernel counts in 10 ms ticks. */
+export const MIN_WINDOW_MS = 250;
 
 /**
- * Takes a reading and reports usage since the stored baseline. The baseline advances only
- * once the window is at least MIN_WINDOW_MS; a sample sooner than that (a collect() right
- * after an interval sample) reports over the longer window since the baseline instead of
- * waiting. Only the very first sample of a dashboard, whose baseline is its allocation,
- * waits for the window to fill.
+ * The reading to measure from at `now`: the newest if it is old enough, else the one before it
+ * (at least MIN_WINDOW_MS older still), else none yet (the dashboard just started: wait).
  */
+export function windowBase(newest: CpuReading, older: CpuReading | null, now: number): CpuReading | null {
+  if (now - newest.timeMs >= MIN_WINDOW_MS) return newest;
+  return older;
+}
+
+/** Reads the cores, reports usage over at least MIN_WINDOW_MS, and keeps the reading when it is far enough on. */
 export async function sampleCpu(baseline: SharedArrayBuffer): Promise<CpuSection> {
-  const prev = readBaseline(baseline);
-  const wait = prev.timeMs + MIN_WINDOW_MS - Date.now();
-  if (wait > 0 && !prev.sampled) await new Promise((r) => setTimeout(r, wait));
+  const newest = readSlot(baseline, 0)!;
+  let base = windowBase(newest, readSlot(baseline, 1), Date.now());
+  if (!base) {
+    await new Promise((r) => setTimeout(r, newest.timeMs + MIN_WINDOW_MS - Date.now()));
+    base = newest;
+  }
   const now = Date.now();
   const times = readCoreTimes();
-  const { usage, perCore } = cpuUsage(prev.times, times);
-  if (now - prev.timeMs >= MIN_WINDOW_MS) writeBaseline(baseline, now, times, true);
+  const { usage, perCore } = cpuUsage(base.times, times);
+  if (now - newest.timeMs >= MIN_WINDOW_MS) {
+    writeSlot(baseline, 1, newest.timeMs, newest.times);
+    writeSlot(baseline, 0, now, times);
+  }
   const [l1, l5, l15] = os.loadavg() as [number, number, number];
-  return { usage, cores: times.length, loadAvg: [round2(l1), round2(l5), round2(l15)], perCore };
+  return { usage, cores: times.length, loadAvg: [round2(l1), round2(l5), round2(l15)], perCore, windowMs: now - base.timeMs };
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;

@@ -96,7 +96,7 @@ function samplePayload(source: string, payload: unknown): Sample | string {
   }
 }
 
-const CPU_KEYS: ReadonlyArray<keyof CpuSection> = ['cores', 'loadAvg', 'perCore', 'usage'];
+const CPU_KEYS: ReadonlyArray<keyof CpuSection> = ['cores', 'loadAvg', 'perCore', 'usage', 'windowMs'];
 const MEMORY_KEYS: ReadonlyArray<keyof MemorySection> = ['freeMb', 'totalMb', 'usagePercent', 'usedMb'];
 const REQUESTS_KEYS: ReadonlyArray<keyof RequestsInterval> = [
   'avgLatencyMs',
@@ -119,14 +119,15 @@ function validateCpu(p: unknown): CpuSection | string {
   if (!isObject(p)) return 'not an object';
   const extra = exactKeys(p, CPU_KEYS);
   if (extra) return extra;
-  const { usage, cores } = p;
+  const { usage, cores, windowMs } = p;
   if (!inRange(usage, 0, 100)) return 'usage must be 0..100';
+  if (!inRange(windowMs, 0, 86_400_000)) return 'windowMs must be milliseconds';
   if (!isNonNegativeInteger(cores) || cores < 1 || cores > MAX_CORES) return `cores must be a whole number 1..${MAX_CORES}`;
   const load = numbers(p.loadAvg, 0, 1e6);
   if (!load || load.length !== 3) return 'loadAvg must be three non-negative numbers';
   const perCore = numbers(p.perCore, 0, 100);
   if (!perCore || perCore.length !== cores) return 'perCore must be one number 0..100 per core';
-  return { usage, cores, loadAvg: [load[0]!, load[1]!, load[2]!], perCore };
+  return { usage, windowMs, cores, loadAvg: [load[0]!, load[1]!, load[2]!], perCore };
 }
 
 function validateMemory(p: unknown): MemorySection | string {

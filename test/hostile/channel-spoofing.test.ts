@@ -2,6 +2,7 @@
 // of a name speaks for it, and every payload is checked completely.
 import { describe, expect, it } from 'vitest';
 import { startDashboard, type DashboardSnapshot } from '../../dist/src/index.js';
+import { validateEnvelope } from '../../dist/src/protocol/samples.js';
 import { waitFor } from '../helpers.js';
 import { fixture } from './scenario.js';
 
@@ -63,7 +64,7 @@ describe('the sample channel', () => {
 
   it("refuses complete, well-formed samples posted under another worker's name", async () => {
     const forge = [
-      { source: 'cpu', payload: { usage: 99.9, cores: 64, loadAvg: [64, 64, 64], perCore: Array<number>(64).fill(99.9) } },
+      { source: 'cpu', payload: { usage: 99.9, windowMs: 1000, cores: 64, loadAvg: [64, 64, 64], perCore: Array<number>(64).fill(99.9) } },
       { source: 'memory', payload: { totalMb: 1, usedMb: 1, freeMb: 0, usagePercent: 100 } },
       {
         source: 'requests',
@@ -75,12 +76,23 @@ describe('the sample channel', () => {
           p99LatencyMs: 1,
           errorRate: 100,
           clientErrorRate: 0,
-          activeConnections: 1,
-          total: 1e9,
-          byStatus: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 1e9 },
         },
       },
     ];
+    // Each forgery is well-formed: what refuses it is who sent it, not its shape.
+    for (const f of forge) {
+      const envelope = {
+        v: 1,
+        type: 'sample',
+        source: f.source,
+        seq: 0,
+        time: Date.now(),
+        threadId: 1,
+        collectId: null,
+        payload: f.payload,
+      };
+      expect(validateEnvelope(envelope)).toMatchObject({ ok: true });
+    }
     const dash = await startDashboard({ workers: [rogue({ forge })] });
     try {
       const s = await waitFor('forgeries counted', async () => {
@@ -91,7 +103,7 @@ describe('the sample channel', () => {
       expect(s.channel.rejected).toBe(3);
       expect(realCores(s)).not.toBe(64);
       expect(s.memory!.totalMb).toBeGreaterThan(1);
-      expect(s.requests!.total).toBe(0);
+      expect(s.requests!.rps).toBe(0);
     } finally {
       await dash.stop();
     }

@@ -8,7 +8,7 @@ const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 /** A snapshot whose sections were all sampled at `ms`. */
 function snap(ms: number, v: { cpu?: number; mem?: number; rps?: number; p99?: number | null }): Sampled {
   return {
-    cpu: v.cpu === undefined ? null : { usage: v.cpu, cores: 1, loadAvg: [0, 0, 0], perCore: [v.cpu] },
+    cpu: v.cpu === undefined ? null : { usage: v.cpu, windowMs: 1000, cores: 1, loadAvg: [0, 0, 0], perCore: [v.cpu] },
     memory: v.mem === undefined ? null : { totalMb: 100, usedMb: v.mem, freeMb: 100 - v.mem, usagePercent: v.mem },
     requests:
       v.rps === undefined

@@ -34,7 +34,7 @@ describe('sample validation', () => {
     expect(validateEnvelope(envelope('requests', { ...requests, extra: 1 }))).toMatchObject({ ok: false });
   });
   it('refuses a cpu payload whose per-core list does not match its core count', () => {
-    const cpu = { usage: 10, cores: 2, loadAvg: [0, 0, 0], perCore: [10, 10] };
+    const cpu = { usage: 10, windowMs: 1000, cores: 2, loadAvg: [0, 0, 0], perCore: [10, 10] };
     expect(validateEnvelope(envelope('cpu', cpu))).toMatchObject({ ok: true });
     expect(validateEnvelope(envelope('cpu', { ...cpu, cores: 64 }))).toMatchObject({ ok: false });
   });
