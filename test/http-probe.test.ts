@@ -1,5 +1,7 @@
 import autocannon from 'autocannon';
+import { once } from 'node:events';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard, type RestartEvent } from '../dist/src/index.js';
@@ -133,5 +135,44 @@ describe('the HTTP probe (diagnostics_channel), driven by autocannon', () => {
       total: 0,
       byStatus: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
     });
+  });
+
+  it('times each pipelined request on one connection from its own start (issue 10.8)', async () => {
+    const dash = await startDashboard({ intervalMs: 3_600_000, builtins: ['requests'] });
+    cleanup.push(() => dash.stop());
+    const server = http.createServer((req, res) => {
+      setTimeout(() => res.end('ok'), req.url === '/slow' ? 500 : 0);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanup.push(
+      () =>
+        new Promise((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
+    await dash.collect();
+    const { port } = server.address() as AddressInfo;
+    const socket = net.connect(port, '127.0.0.1');
+    cleanup.push(async () => void socket.destroy());
+    await once(socket, 'connect');
+    let got = '';
+    socket.setEncoding('utf8').on('data', (d: string) => (got += d));
+    const t0 = performance.now();
+    socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+    // The second request follows 150 ms later on the same connection, before the first is answered.
+    await new Promise((r) => setTimeout(r, 150));
+    const t1 = performance.now();
+    socket.write('GET /fast HTTP/1.1\r\nHost: x\r\n\r\n');
+    await waitFor('both responses', () => (got.match(/HTTP\/1\.1 200/g) ?? []).length === 2, 5000);
+    const end = performance.now();
+    await dash.collect();
+    const r = (await dash.getDashboard()).requests!;
+    expect(r.total).toBe(2);
+    // Nearest rank over two requests: p99 is the slow one, p50 the fast one, each within the histogram's 2 %.
+    expect(r.p99LatencyMs!).toBeGreaterThanOrEqual(0.98 * 500);
+    expect(r.p99LatencyMs!).toBeLessThanOrEqual(1.02 * (end - t0));
+    expect(r.p50LatencyMs!).toBeGreaterThanOrEqual(0.98 * (500 - (t1 - t0)) - 5);
+    expect(r.p50LatencyMs!).toBeLessThanOrEqual(1.02 * (end - t1));
   });
 });

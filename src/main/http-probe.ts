@@ -4,8 +4,9 @@
  * read stored into a Float64Array slot, and a few Atomics.add on the shared counters: no
  * message, no per-request allocation. Per connection it attaches one 'close' listener.
  *
- * The start time is kept per socket (HTTP/1 serves one request at a time per connection), in
- * a slot of a preallocated Float64Array, so nothing is attached to each request object.
+ * The start time is kept per connection, in a slot of a preallocated Float64Array, so nothing
+ * is attached to each request object; a client that pipelines (several requests in flight on
+ * one connection) gets a queue for that connection, and each request its own start.
  */
 import dc from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -30,7 +31,12 @@ export interface HttpProbeOptions {
 
 export class HttpProbe {
   private readonly slotKey = Symbol('threadboard.probe.slot');
+  /** The start of the oldest request in flight on each connection's slot. */
   private starts = new Float64Array(256);
+  /** Requests in flight on each slot: more than one when the client pipelines. */
+  private inFlight = new Int32Array(256);
+  /** Starts of pipelined requests behind the oldest, by slot; only connections that pipeline have one. */
+  private readonly queued = new Map<number, number[]>();
   private free: number[] = [];
   private nextSlot = 0;
   private readonly servers: ReadonlySet<Server> | null;
@@ -71,28 +77,46 @@ export class HttpProbe {
     const socket = m.socket as Socket & Record<symbol, number | undefined>;
     let slot = socket[this.slotKey];
     if (slot === undefined) slot = this.openConnection(socket);
-    this.starts[slot] = performance.now();
+    const now = performance.now();
+    // HTTP/1 answers a connection's requests in order: a pipelined request waits its turn in a
+    // queue, so each response is timed from its own request's start.
+    if (this.inFlight[slot]! === 0) this.starts[slot] = now;
+    else this.queueOf(slot).push(now);
+    this.inFlight[slot]!++;
   }
 
   private finish(m: ServerRequestMessage): void {
     const slot = (m.socket as Socket & Record<symbol, number | undefined>)[this.slotKey];
-    // Unknown socket: filtered out, or its request started before the probe attached.
-    if (slot === undefined) return;
+    // Unknown socket, or a request whose start was not seen (filtered out, or before the probe attached).
+    if (slot === undefined || this.inFlight[slot]! === 0) return;
     this.counters.record(performance.now() - this.starts[slot]!, m.response.statusCode);
+    if (--this.inFlight[slot]! > 0) this.starts[slot] = this.queued.get(slot)!.shift()!;
+  }
+
+  private queueOf(slot: number): number[] {
+    let q = this.queued.get(slot);
+    if (!q) this.queued.set(slot, (q = []));
+    return q;
   }
 
   /** Once per connection: a slot for its start times, the gauge up, and down again on close. */
   private openConnection(socket: Socket & Record<symbol, number | undefined>): number {
     const slot = this.free.pop() ?? this.nextSlot++;
     if (slot >= this.starts.length) {
-      const grown = new Float64Array(this.starts.length * 2);
-      grown.set(this.starts);
-      this.starts = grown;
+      const starts = new Float64Array(this.starts.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const inFlight = new Int32Array(this.inFlight.length * 2);
+      inFlight.set(this.inFlight);
+      this.inFlight = inFlight;
     }
     socket[this.slotKey] = slot;
+    this.inFlight[slot] = 0;
     this.counters.connectionOpened();
     socket.once('close', () => {
       this.counters.connectionClosed();
+      this.inFlight[slot] = 0;
+      this.queued.delete(slot);
       this.free.push(slot);
     });
     return slot;
