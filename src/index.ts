@@ -20,6 +20,7 @@ export type {
   AccessLogSection,
   AccessLogStatus,
   AccessLogProblem,
+  AccessLogReplay,
 } from './snapshot.js';
 export type {
   DashboardEvents,

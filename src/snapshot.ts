@@ -133,6 +133,23 @@ export interface AccessLogSection {
   pendingBytes: number;
   /** Whether changes are seen as they happen (fs.watch); false: found by polling every pollMs. */
   watching: boolean;
+  /**
+   * The backlog read with `from: 'start'`, by the log's own clock: its requests count in the
+   * totals, but not in the interval rates and percentiles (they are not traffic of the moment).
+   * null when there was none.
+   */
+  replay: AccessLogReplay | null;
+}
+
+export interface AccessLogReplay {
+  requests: number;
+  /** The first and last replayed lines' own times (ISO 8601), null if the lines had none that parse. */
+  from: string | null;
+  to: string | null;
+  /** Requests per second over that span, null under a second. */
+  rps: number | null;
+  /** Whether the backlog has been read to its end. */
+  done: boolean;
 }
 
 export interface DashboardSnapshot {

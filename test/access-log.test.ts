@@ -143,6 +143,50 @@ describe('following an access log', () => {
     }
   });
 
+  it('a replayed backlog counts in the totals, its rate comes from the log’s own timestamps, and live rates leave it out (issue 10.4)', async () => {
+    const file = path.join(dir, 'backlog.log');
+    // 2,000 requests logged over 1,000 s of the log's own time: 2 per second, whatever the read speed.
+    const t0 = Date.UTC(2026, 10, 21, 15, 0, 0);
+    const stamp = (ms: number): string => {
+      const d = new Date(ms);
+      const mon = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ')[d.getUTCMonth()]!;
+      const two = (n: number): string => String(n).padStart(2, '0');
+      return `${two(d.getUTCDate())}/${mon}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
+    };
+    const line = (ms: number, status: number, secs: string): string =>
+      `1.1.1.1 - - [${stamp(ms)}] "GET / HTTP/1.1" ${status} 1 "-" "x" ${secs}`;
+    writeFileSync(file, Array.from({ length: 2000 }, (_, i) => line(t0 + i * 500, i % 10 ? 200 : 500, '0.900')).join('\n') + '\n');
+    const dash = await startDashboard({
+      builtins: ['requests'],
+      intervalMs: 3_600_000,
+      accessLog: { path: file, from: 'start', pollMs: 20 },
+    });
+    try {
+      await dash.collect();
+      const replayed = await dash.getDashboard();
+      expect(replayed.requests).toMatchObject({ total: 2000, rps: 0, p99LatencyMs: null, errorRate: 0 });
+      expect(replayed.requests!.byStatus['5xx']).toBe(200);
+      expect(replayed.accessLog!.replay).toEqual({
+        requests: 2000,
+        from: new Date(t0).toISOString(),
+        // Log times are whole seconds.
+        to: new Date(Math.floor((t0 + 1999 * 500) / 1000) * 1000).toISOString(),
+        rps: 2,
+        done: true,
+      });
+      // Live lines after the backlog are the traffic of the moment: only they are in the interval.
+      appendFileSync(file, Array.from({ length: 10 }, () => line(Date.now(), 200, '0.010')).join('\n') + '\n');
+      await dash.collect();
+      const live = (await dash.getDashboard()).requests!;
+      expect(live.total).toBe(2010);
+      expect(live.errorRate).toBe(0);
+      expect(Math.abs(live.p99LatencyMs! - 10) / 10).toBeLessThanOrEqual(0.02);
+      expect((await dash.getDashboard()).accessLog!.replay!.requests).toBe(2000);
+    } finally {
+      await dash.stop();
+    }
+  });
+
   it("starts at the end by default (history is not today's traffic) and at the start when asked", async () => {
     const file = path.join(dir, 'history.log');
     const log = new LogWriter(file);

@@ -210,6 +210,7 @@ describe('panel text', () => {
       rotations: 0,
       pendingBytes: 0,
       watching: true,
+      replay: null,
     };
     expect(visibleText(requestLines(null, log, 60).at(-1)!)).toBe('log /var/log/{x}.log:  10 lines, 2 malformed');
     const waiting = { ...log, status: 'waiting' as const, detail: 'waiting for /var/log/{x}.log to appear' };

@@ -5,7 +5,7 @@
  * - a ring of (time, total) checkpoints for the rate over a longer window (10 s).
  * Single writer: only the current requests worker writes.
  */
-import { STATUS_CLASSES, type RequestCounts, type StatusClass } from '../shared/request-counters.js';
+import { STATUS_CLASSES, type LiveCounts, type StatusClass } from '../shared/request-counters.js';
 import { BUCKET_COUNT } from '../shared/histogram.js';
 
 const SCALARS = 5 + STATUS_CLASSES.length; // time, total, active, latencySum, timed, classes
@@ -56,7 +56,7 @@ export function windowStart(points: readonly Checkpoint[], nowMs: number, spanMs
   return start;
 }
 
-export function saveReading(buf: SharedArrayBuffer, r: RequestCounts): void {
+export function saveReading(buf: SharedArrayBuffer, r: LiveCounts): void {
   const f = new Float64Array(buf, 0, FLOATS);
   f[1] = r.total;
   f[2] = r.active;
@@ -68,7 +68,7 @@ export function saveReading(buf: SharedArrayBuffer, r: RequestCounts): void {
   pushCheckpoint(f, { timeMs: r.timeMs, total: r.total });
 }
 
-export function loadReading(buf: SharedArrayBuffer): RequestCounts {
+export function loadReading(buf: SharedArrayBuffer): LiveCounts {
   const f = new Float64Array(buf, 0, FLOATS);
   const byClass = {} as Record<StatusClass, number>;
   STATUS_CLASSES.forEach((c, i) => (byClass[c] = f[5 + i]!));

@@ -1,7 +1,7 @@
 /** Turns counter readings into the dashboard's requests section (pure). */
 import type { RequestsInterval } from '../snapshot.js';
 import type { Checkpoint } from './requests-baseline.js';
-import type { RequestCounts } from '../shared/request-counters.js';
+import type { LiveCounts } from '../shared/request-counters.js';
 import { BUCKET_COUNT, quantile } from '../shared/histogram.js';
 
 const round = (x: number, digits: number): number => {
@@ -22,7 +22,7 @@ const share = (part: number, whole: number): number => (whole > 0 ? round((part 
  * Rates, latencies and error shares over the interval from `prev` to `next`; `rps10s` over
  * the window from `since10s` (a checkpoint about 10 s old) to `next`.
  */
-export function requestsInterval(prev: RequestCounts, next: RequestCounts, since10s: Checkpoint | null = null): RequestsInterval {
+export function requestsInterval(prev: LiveCounts, next: LiveCounts, since10s: Checkpoint | null = null): RequestsInterval {
   const n = Math.max(0, next.total - prev.total);
   const timed = Math.max(0, next.timed - prev.timed);
   const latencyMicros = Math.max(0, next.latencySumMicros - prev.latencySumMicros);

@@ -23,6 +23,34 @@ export interface ParsedLine {
   status: number;
   /** null when the line has no request-time field. */
   micros: number | null;
+  /** The time field as written, e.g. '10/Oct/2026:13:55:36 +0000' (parsed only where needed). */
+  time: string;
+}
+
+const MONTHS: Readonly<Record<string, number>> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+};
+const LOG_TIME = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
+
+/** nginx/Apache's `%d/%b/%Y:%H:%M:%S %z` as epoch ms, or null when it is not one. */
+export function parseLogTime(text: string): number | null {
+  const m = LOG_TIME.exec(text);
+  const month = m ? MONTHS[m[2]!] : undefined;
+  if (!m || month === undefined) return null;
+  const utc = Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
+  const offsetMs = (Number(m[8]) * 60 + Number(m[9])) * 60_000 * (m[7] === '-' ? -1 : 1);
+  return utc - offsetMs;
 }
 
 export function parseLine(line: string): ParsedLine | null {
@@ -36,7 +64,7 @@ export function parseLine(line: string): ParsedLine | null {
     const v = t.includes('.') ? Number(t) * 1e6 : Number(t);
     micros = Math.min(MAX_MICROS, Math.round(v));
   }
-  return { status, micros };
+  return { status, micros, time: m[4]! };
 }
 
 export interface ParsedBatch extends RequestBatch {
@@ -47,6 +75,9 @@ export interface ParsedBatch extends RequestBatch {
   malformed: number;
   /** The first malformed line of the batch (cut to 200 characters), for the user to see. */
   example: string | null;
+  /** Epoch ms of the batch's first and last well-formed lines, by their own time fields. */
+  firstAt: number | null;
+  lastAt: number | null;
 }
 
 const decoder = new TextDecoder('utf-8');
@@ -67,6 +98,8 @@ export function parseBatch(lines: readonly string[]): ParsedBatch {
   let malformed = 0;
   let overlong = 0;
   let example: string | null = null;
+  let firstTime: string | null = null;
+  let lastTime: string | null = null;
   for (const raw of lines) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.length === 0) continue;
@@ -84,6 +117,8 @@ export function parseBatch(lines: readonly string[]): ParsedBatch {
       continue;
     }
     total++;
+    firstTime ??= p.time;
+    lastTime = p.time;
     byClass[Math.floor(p.status / 100) - 1]!++;
     if (p.micros !== null) {
       timed++;
@@ -93,7 +128,10 @@ export function parseBatch(lines: readonly string[]): ParsedBatch {
   }
   const buckets: number[] = [];
   for (let i = 0; i < BUCKET_COUNT; i++) if (hist[i]! > 0) buckets.push(i, hist[i]!);
-  return { lines: seen, malformed, overlong, example, total, byClass, timed, latencySumMicros, buckets };
+  // Two time fields per batch, not one per line: a backlog's span is all replay needs.
+  const firstAt = firstTime === null ? null : parseLogTime(firstTime);
+  const lastAt = lastTime === null ? null : parseLogTime(lastTime);
+  return { lines: seen, malformed, overlong, example, total, byClass, timed, latencySumMicros, buckets, firstAt, lastAt };
 }
 
 /** Measured in UTF-8 bytes, as the follower measures lines that span reads; counted only when it could matter. */

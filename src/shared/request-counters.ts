@@ -9,15 +9,19 @@
 import { InternalError } from '../errors.js';
 import { BUCKET_COUNT, bucketIndex, MAX_MICROS } from './histogram.js';
 
-const TOTAL = 0; // lo, hi
-const STATUS = 2; // 5 classes (1xx..5xx) × (lo, hi)
-const ACTIVE = 12; // open connections (int32 gauge)
-const LATENCY_SUM = 13; // µs, lo, hi
-// Requests with no known latency (access-log lines without a time field), lo, hi. Counting
-// these rather than the timed ones keeps the hot path (always timed) one atomic op shorter.
-const UNTIMED = 15;
-const HIST = 18;
-export const COUNTER_CELLS = HIST + BUCKET_COUNT;
+// Layout: [active connections] [everything counted] [the part of it replayed from a log backlog].
+// A tally is: total (lo, hi), 5 status classes × (lo, hi), latency sum µs (lo, hi), untimed
+// (lo, hi), then the histogram. Counting the untimed requests rather than the timed ones keeps
+// the hot path (always timed) one atomic op shorter.
+const ACTIVE = 0; // open connections (int32 gauge)
+const TALLY_CELLS = 16 + BUCKET_COUNT;
+const ALL = 1;
+const REPLAYED = ALL + TALLY_CELLS;
+const TOTAL = ALL;
+const STATUS = ALL + 2;
+const LATENCY_SUM = ALL + 12;
+const HIST = ALL + 16;
+export const COUNTER_CELLS = REPLAYED + TALLY_CELLS;
 /** Latencies at or above this many ms land in the last bucket. */
 const MAX_MS = MAX_MICROS / 1000;
 
@@ -35,17 +39,31 @@ export interface RequestBatch {
   buckets: number[];
 }
 
-export interface RequestCounts {
-  /** Epoch ms when read. */
-  timeMs: number;
+/** Counts of requests since the start. */
+export interface Tally {
   total: number;
   byClass: Record<StatusClass, number>;
-  active: number;
   latencySumMicros: number;
   /** Requests whose latency is known (in latencySumMicros and the histogram). */
   timed: number;
-  /** Cumulative bucket counts (wrapping uint32; subtract with `>>> 0`). */
+  /**
+   * Bucket counts of the log-linear latency histogram (whole microseconds; see
+   * latencyBucketRange()), cumulative since the start (wrapping uint32; subtract with `>>> 0`).
+   */
   histogram: Uint32Array;
+}
+
+/** Every request counted since the dashboard started, read at one moment. */
+export interface RequestCounts extends Tally {
+  /** Epoch ms when read. */
+  timeMs: number;
+  /** Open HTTP connections that have sent at least one request. */
+  active: number;
+  /**
+   * The part of these counts read from an access log's backlog (`from: 'start'`): in the totals,
+   * but not traffic of the moment, so interval rates leave it out.
+   */
+  replayed: Tally;
 }
 
 function add64(cells: Uint32Array, i: number, v: number): void {
@@ -67,6 +85,27 @@ function read64(cells: Uint32Array, i: number): number {
     const lo = Atomics.load(cells, i);
     if (Atomics.load(cells, i + 1) === hi) return hi * 0x100000000 + lo;
   }
+}
+
+function addTally(cells: Uint32Array, base: number, batch: RequestBatch): void {
+  if (batch.total > 0) addLarge(cells, base, batch.total);
+  batch.byClass.forEach((n, i) => n > 0 && addLarge(cells, base + 2 + 2 * i, n));
+  if (batch.timed > 0) addLarge(cells, base + 12, batch.latencySumMicros);
+  if (batch.total > batch.timed) addLarge(cells, base + 14, batch.total - batch.timed);
+  for (let i = 0; i < batch.buckets.length; i += 2) Atomics.add(cells, base + 16 + batch.buckets[i]!, batch.buckets[i + 1]!);
+}
+
+function readTally(c: Uint32Array, base: number): Tally {
+  const byClass = {} as Record<StatusClass, number>;
+  STATUS_CLASSES.forEach((name, i) => (byClass[name] = read64(c, base + 2 + 2 * i)));
+  const total = read64(c, base);
+  return {
+    total,
+    byClass,
+    latencySumMicros: read64(c, base + 12),
+    timed: total - read64(c, base + 14),
+    histogram: c.slice(base + 16, base + 16 + BUCKET_COUNT),
+  };
 }
 
 export class RequestCounters {
@@ -92,14 +131,10 @@ export class RequestCounters {
     Atomics.add(cells, HIST + bucketIndex(micros), 1);
   }
 
-  /** Folds a batch of requests counted elsewhere (a parsed access-log batch) in one go. */
-  addBatch(batch: RequestBatch): void {
-    const cells = this.cells;
-    if (batch.total > 0) addLarge(cells, TOTAL, batch.total);
-    batch.byClass.forEach((n, i) => n > 0 && addLarge(cells, STATUS + 2 * i, n));
-    if (batch.total > batch.timed) addLarge(cells, UNTIMED, batch.total - batch.timed);
-    if (batch.timed > 0) addLarge(cells, LATENCY_SUM, batch.latencySumMicros);
-    for (let i = 0; i < batch.buckets.length; i += 2) Atomics.add(cells, HIST + batch.buckets[i]!, batch.buckets[i + 1]!);
+  /** Folds a batch of requests counted elsewhere (a parsed access-log batch) in one go; `replayed`: from a log's backlog. */
+  addBatch(batch: RequestBatch, replayed = false): void {
+    addTally(this.cells, ALL, batch);
+    if (replayed) addTally(this.cells, REPLAYED, batch);
   }
 
   connectionOpened(): void {
@@ -112,17 +147,26 @@ export class RequestCounters {
 
   read(timeMs = Date.now()): RequestCounts {
     const c = this.cells;
-    const byClass = {} as Record<StatusClass, number>;
-    STATUS_CLASSES.forEach((name, i) => (byClass[name] = read64(c, STATUS + 2 * i)));
-    const total = read64(c, TOTAL);
-    return {
-      timeMs,
-      total,
-      byClass,
-      active: Math.max(0, Atomics.load(c, ACTIVE) | 0),
-      latencySumMicros: read64(c, LATENCY_SUM),
-      timed: total - read64(c, UNTIMED),
-      histogram: c.slice(HIST, HIST + BUCKET_COUNT),
-    };
+    return { timeMs, active: Math.max(0, Atomics.load(c, ACTIVE) | 0), ...readTally(c, ALL), replayed: readTally(c, REPLAYED) };
   }
 }
+
+/** The live traffic in a reading: everything counted, less what was replayed from a log backlog. */
+export function liveCounts(r: RequestCounts): LiveCounts {
+  const byClass = {} as Record<StatusClass, number>;
+  for (const c of STATUS_CLASSES) byClass[c] = r.byClass[c] - r.replayed.byClass[c];
+  const histogram = new Uint32Array(BUCKET_COUNT);
+  for (let i = 0; i < BUCKET_COUNT; i++) histogram[i] = (r.histogram[i]! - r.replayed.histogram[i]!) >>> 0;
+  return {
+    timeMs: r.timeMs,
+    active: r.active,
+    total: r.total - r.replayed.total,
+    byClass,
+    latencySumMicros: r.latencySumMicros - r.replayed.latencySumMicros,
+    timed: r.timed - r.replayed.timed,
+    histogram,
+  };
+}
+
+/** A reading of live traffic only: what interval rates and percentiles are made of. */
+export type LiveCounts = Omit<RequestCounts, 'replayed'>;

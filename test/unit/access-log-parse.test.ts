@@ -6,11 +6,11 @@ const base =
 
 describe('combined log format', () => {
   it('reads status and the optional request time (decimal = seconds, integer = microseconds)', () => {
-    expect(parseLine(base)).toEqual({ status: 200, micros: null });
-    expect(parseLine(`${base} 0.125`)).toEqual({ status: 200, micros: 125_000 });
-    expect(parseLine(`${base} 125000`)).toEqual({ status: 200, micros: 125_000 });
-    expect(parseLine(`${base} -`)).toEqual({ status: 200, micros: null });
-    expect(parseLine(base.replace('" 200 512', '" 503 -'))).toEqual({ status: 503, micros: null });
+    expect(parseLine(base)).toEqual({ status: 200, micros: null, time: '21/Nov/2026:15:00:00 +0000' });
+    expect(parseLine(`${base} 0.125`)).toMatchObject({ status: 200, micros: 125_000 });
+    expect(parseLine(`${base} 125000`)).toMatchObject({ status: 200, micros: 125_000 });
+    expect(parseLine(`${base} -`)).toMatchObject({ status: 200, micros: null });
+    expect(parseLine(base.replace('" 200 512', '" 503 -'))).toMatchObject({ status: 503, micros: null });
   });
 
   it('rejects what is not a combined line', () => {
@@ -31,8 +31,8 @@ describe('combined log format', () => {
 
   it("reads nginx's unescaped $remote_user even with spaces in it (curl -u 'us er:pw')", () => {
     const line = '127.0.0.1 - us er [22/Nov/2026:21:08:01 +0000] "GET / HTTP/1.1" 401 179 "-" "curl/7.88.1"';
-    expect(parseLine(line)).toEqual({ status: 401, micros: null });
-    expect(parseLine(line.replace('us er', 'a [b] c') + ' 0.002')).toEqual({ status: 401, micros: 2000 });
+    expect(parseLine(line)).toMatchObject({ status: 401, micros: null });
+    expect(parseLine(line.replace('us er', 'a [b] c') + ' 0.002')).toMatchObject({ status: 401, micros: 2000 });
     expect(parseBatch([line, line.replace(' 401 ', ' 200 ')])).toMatchObject({ total: 2, malformed: 0 });
   });
 
@@ -52,5 +52,16 @@ describe('combined log format', () => {
     const b = parseBatch([long, base, 'é'.repeat(30_000)]);
     expect(b).toMatchObject({ lines: 3, total: 1, malformed: 2, overlong: 1 });
     expect(b.example).toMatch(/longer than the 65536-byte line cap\)$/);
+  });
+});
+
+describe('log times', () => {
+  it('parse nginx/Apache %d/%b/%Y:%H:%M:%S %z, with its offset, to epoch ms', async () => {
+    const { parseLogTime } = await import('../../dist/src/pool/access-log-parse.js');
+    expect(parseLogTime('10/Oct/2026:13:55:36 +0000')).toBe(Date.UTC(2026, 9, 10, 13, 55, 36));
+    expect(parseLogTime('10/Oct/2026:13:55:36 +0130')).toBe(Date.UTC(2026, 9, 10, 12, 25, 36));
+    expect(parseLogTime('01/Jan/2027:00:00:00 -0800')).toBe(Date.UTC(2027, 0, 1, 8, 0, 0));
+    for (const bad of ['', '10/Foo/2026:13:55:36 +0000', '10/Oct/2026 13:55:36', '2026-10-10T13:55:36Z'])
+      expect(parseLogTime(bad)).toBeNull();
   });
 });

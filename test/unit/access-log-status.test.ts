@@ -58,6 +58,7 @@ describe('access-log state in the front ends', () => {
     rotations: 0,
     pendingBytes: 0,
     watching: true,
+    replay: null,
     ...over,
   });
 
@@ -121,5 +122,30 @@ describe('TickLoop', () => {
     const t1 = Date.now();
     await loop.stop(100);
     expect(Date.now() - t1).toBeLessThan(1000);
+  });
+});
+
+describe('a replayed backlog in the plain output', () => {
+  it('says how many requests were replayed and their rate by the log’s own clock', async () => {
+    const { accessLogLine: line } = await import('../../dist/src/frontends/cli/text-lines.js');
+    const base = {
+      path: '/l',
+      status: 'following' as const,
+      detail: 'following /l',
+      error: null,
+      lines: 3,
+      malformed: 0,
+      overlong: 0,
+      malformedExample: null,
+      truncations: 0,
+      rotations: 0,
+      pendingBytes: 0,
+      watching: true,
+    };
+    const replay = { requests: 2000, from: 'a', to: 'b', rps: 2, done: true };
+    expect(line({ ...base, replay })).toBe("LOG following /l  lines: 3  malformed: 0  replayed: 2000 at 2 rps by the log's clock");
+    expect(line({ ...base, replay: { ...replay, rps: null, done: false } })).toBe(
+      'LOG following /l  lines: 3  malformed: 0  replayed: 2000 (reading)',
+    );
   });
 });

@@ -37,5 +37,9 @@ export function snapshotLines(s: DashboardSnapshot): string[] {
 
 /** LOG <state>: <lines> lines, <malformed> malformed — the state first, since it says whether the counts move. */
 export function accessLogLine(log: AccessLogSection): string {
-  return `LOG ${log.detail}  lines: ${log.lines}  malformed: ${log.malformed}`;
+  const r = log.replay;
+  const replay = r
+    ? `  replayed: ${r.requests}${r.rps === null ? '' : ` at ${r.rps} rps by the log's clock`}${r.done ? '' : ' (reading)'}`
+    : '';
+  return `LOG ${log.detail}  lines: ${log.lines}  malformed: ${log.malformed}${replay}`;
 }

@@ -44,7 +44,7 @@ export interface FollowerOptions {
 }
 
 /** Receives `bytes[0, length)`: whole lines. The buffer is the receiver's to keep or transfer. */
-export type ChunkHandler = (bytes: Uint8Array, length: number) => Promise<void>;
+export type ChunkHandler = (bytes: Uint8Array, length: number, replayed: boolean) => Promise<void>;
 
 export interface FollowerEvents {
   truncations: number;
@@ -82,6 +82,12 @@ export class AccessLogFollower {
   private readonly recentNames = new RecentNames();
   /** Where 'end' was when following started: lines appended after start() must all count. */
   private startAt: (FileId & { size: number }) | null = null;
+  /**
+   * With from 'start': the file that was there at start and how far it reached. Its lines up to
+   * there are the backlog, replayed rather than traffic of the moment; null once read past.
+   */
+  private backlog: (FileId & { end: number }) | null = null;
+  private firstOpen = true;
   private state: FollowState = { status: 'waiting', error: null };
   private failures = 0;
   private stopped = false;
@@ -129,6 +135,11 @@ export class AccessLogFollower {
     let n = this.current?.pending ?? 0;
     for (const r of this.retiring) n += r.pending;
     return n;
+  }
+
+  /** Whether the backlog (from 'start') is still being read. */
+  get replaying(): boolean {
+    return this.backlog !== null;
   }
 
   get watching(): boolean {
@@ -240,6 +251,10 @@ export class AccessLogFollower {
         return null;
       }
       file.head = await file.readHead(Math.min(HEAD_BYTES, file.openedSize));
+      if (this.firstOpen && this.options.from === 'start' && file.openedSize > 0) {
+        this.backlog = { ...file.id, end: file.openedSize };
+      }
+      this.firstOpen = false;
       file.offset = this.startAt
         ? firstOffset(this.startAt, file.id, file.openedSize)
         : resumeOffset(this.seen.recall(file.id), file.openedSize, file.head);
@@ -330,7 +345,10 @@ export class AccessLogFollower {
       file.lastGrowthMs = Date.now();
       const { lines, overlong } = file.lines.push(c);
       this.events.overlong += overlong;
-      if (lines) await this.onChunk(lines, lines.length);
+      // A read that began inside the backlog is counted as backlog (its last line may be just after it).
+      const replayed = this.backlog !== null && sameFile(this.backlog, file.id) && file.offset - c.length < this.backlog.end;
+      if (this.backlog && (!sameFile(this.backlog, file.id) || file.offset >= this.backlog.end)) this.backlog = null;
+      if (lines) await this.onChunk(lines, lines.length, replayed);
     }
   }
 
@@ -407,7 +425,7 @@ export class AccessLogFollower {
     const rest = file.lines.flush();
     this.seen.remember(file.id, file);
     await file.close();
-    if (rest && !this.stopped) await this.onChunk(rest, rest.length).catch(() => undefined);
+    if (rest && !this.stopped) await this.onChunk(rest, rest.length, false).catch(() => undefined);
   }
 
   private ok(behind: boolean): TickOutcome {

@@ -12,7 +12,7 @@ import { parseChunk, type ParsedBatch } from '../../pool/access-log-parse.js';
 import { AccessLogFollower, type FollowerOptions } from './follower.js';
 import type { RequestCounters } from '../../shared/request-counters.js';
 import type { AccessLogEvent } from '../../events.js';
-import type { AccessLogSection } from '../../snapshot.js';
+import type { AccessLogReplay, AccessLogSection } from '../../snapshot.js';
 import { settleWithin } from './settle-within.js';
 
 /** What the snapshot shows of the source (snapshot.accessLog). */
@@ -40,6 +40,8 @@ export class AccessLogSource {
   private malformed = 0;
   private overlong = 0;
   private malformedExample: string | null = null;
+  /** The backlog read with from 'start': how many requests, and the span of their own timestamps. */
+  private readonly replay = { requests: 0, firstAt: Infinity, lastAt: -Infinity };
   private readonly threads: number;
   private stopped = false;
 
@@ -52,7 +54,7 @@ export class AccessLogSource {
     const onState = options.onState;
     this.follower = new AccessLogFollower(
       path,
-      (bytes, length) => this.dispatch(bytes, length),
+      (bytes, length, replayed) => this.dispatch(bytes, length, replayed),
       options,
       onState && ((s) => onState({ path, status: s.status, detail: s.detail, error: s.error, at: new Date().toISOString() })),
     );
@@ -98,22 +100,28 @@ export class AccessLogSource {
       rotations: f.events.rotations,
       pendingBytes: f.pendingBytes,
       watching: f.watching,
+      replay: replayStats(this.replay, f.replaying),
     };
   }
 
-  private fold(batch: ParsedBatch): void {
-    this.counters.addBatch(batch);
+  private fold(batch: ParsedBatch, replayed: boolean): void {
+    this.counters.addBatch(batch, replayed);
+    if (replayed) {
+      this.replay.requests += batch.total;
+      if (batch.firstAt !== null) this.replay.firstAt = Math.min(this.replay.firstAt, batch.firstAt);
+      if (batch.lastAt !== null) this.replay.lastAt = Math.max(this.replay.lastAt, batch.lastAt);
+    }
     this.lines += batch.lines;
     this.malformed += batch.malformed;
     this.overlong += batch.overlong;
     if (batch.example !== null) this.malformedExample = batch.example;
   }
 
-  private async dispatch(bytes: Uint8Array, length: number): Promise<void> {
+  private async dispatch(bytes: Uint8Array, length: number, replayed: boolean): Promise<void> {
     // A read that outlived stop()'s wait: counting it could start a pool nobody would end.
     if (this.stopped) return;
     if (length < this.options.inlineBelow) {
-      this.fold(parseChunk(bytes, length));
+      this.fold(parseChunk(bytes, length), replayed);
       return;
     }
     this.pool ??= new Piscina({
@@ -124,7 +132,7 @@ export class AccessLogSource {
       execArgv: workerExecArgv(process.execArgv),
     });
     const task: Promise<void> = this.pool.run({ bytes, length }, { transferList: [bytes.buffer as ArrayBuffer] }).then(
-      (batch: ParsedBatch) => this.fold(batch),
+      (batch: ParsedBatch) => this.fold(batch, replayed),
       // Only when the pool is destroyed under the task (stop()) or a parser thread dies: the
       // chunk's lines are lost, which must not become an unhandled rejection in the host.
       () => undefined,
@@ -134,4 +142,19 @@ export class AccessLogSource {
     // Backpressure: never more than two chunks per thread in flight.
     while (this.inflight.size >= this.threads * 2) await Promise.race(this.inflight);
   }
+}
+
+/** A backlog's figures by its own clock: a year of log replayed in seconds is still a year's rate. */
+export function replayStats(r: { requests: number; firstAt: number; lastAt: number }, replaying: boolean): AccessLogReplay | null {
+  if (r.requests === 0) return null;
+  const known = Number.isFinite(r.firstAt) && Number.isFinite(r.lastAt);
+  const spanMs = known ? r.lastAt - r.firstAt : 0;
+  return {
+    requests: r.requests,
+    from: known ? new Date(r.firstAt).toISOString() : null,
+    to: known ? new Date(r.lastAt).toISOString() : null,
+    // Log times are whole seconds: a span under one second has no rate worth showing.
+    rps: spanMs >= 1000 ? Math.round((r.requests * 10_000) / spanMs) / 10 : null,
+    done: !replaying,
+  };
 }
