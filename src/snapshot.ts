@@ -59,12 +59,40 @@ export interface RequestsSection extends RequestsInterval {
   byStatus: Record<'1xx' | '2xx' | '3xx' | '4xx' | '5xx', number>;
 }
 
+/** The host process itself, measured in its main thread over the last interval. Sizes in MiB (2^20 bytes). */
+export interface ProcessSection {
+  pid: number;
+  /** This process, all threads, % of one core over the interval. */
+  cpuPercent: number;
+  rssMiB: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  /** The main thread's heap limit (--max-old-space-size or V8's default). */
+  heapLimitMiB: number;
+  externalMiB: number;
+  /** The main thread's event loop: delay beyond the monitor's 20 ms tick (p50, p99, max), and the busy share 0..1. */
+  eventLoop: { p50Ms: number; p99Ms: number; maxMs: number; utilization: number };
+  /** Garbage collections over the interval. */
+  gc: { count: number; pauseMs: number; maxPauseMs: number };
+  /** Active resources keeping the process alive, by type (process.getActiveResourcesInfo()). */
+  handles: Record<string, number>;
+}
+
+/** A thread's health over the last interval; null while it is not running, or where Node cannot tell. */
+export interface ThreadHealth {
+  /** Share of the interval its event loop was busy, 0..1 (measured from its parent's side). */
+  eventLoopUtilization: number | null;
+  heapUsedMiB: number | null;
+  /** CPU of this thread alone, % of one core: Node 23.9+ (process.threadCpuUsage), else null. */
+  cpuPercent: number | null;
+}
+
 export interface SampleError {
   message: string;
   at: string;
 }
 
-export interface WorkerInfo {
+export interface WorkerInfo extends ThreadHealth {
   name: string;
   /**
    * The supervisor the worker runs under: 'builtin' for cpu, memory and requests; for a custom
@@ -85,7 +113,7 @@ export interface WorkerInfo {
   lastSampleError: SampleError | null;
 }
 
-export interface CoordinatorInfo {
+export interface CoordinatorInfo extends ThreadHealth {
   status: WorkerStatus;
   restarts: number;
   threadId: number | null;
@@ -156,6 +184,8 @@ export interface DashboardSnapshot {
   cpu: CpuSection | null;
   memory: MemorySection | null;
   requests: RequestsSection | null;
+  /** The host process (null until the first interval has passed). */
+  process: ProcessSection | null;
   custom: Record<string, unknown>;
   /**
    * Sections ('cpu', 'memory', 'requests', or a custom worker's name) whose value is the last
@@ -172,7 +202,7 @@ export interface DashboardSnapshot {
 }
 
 /** The part of a snapshot the coordinator produces; main adds the rest (the request counts among it). */
-export type CoordinatorSnapshot = Omit<DashboardSnapshot, 'collectionCount' | 'coordinator' | 'accessLog' | 'requests'> & {
+export type CoordinatorSnapshot = Omit<DashboardSnapshot, 'collectionCount' | 'coordinator' | 'accessLog' | 'requests' | 'process'> & {
   requests: RequestsInterval | null;
 };
 
@@ -185,3 +215,19 @@ export type SampleSeed = Pick<CoordinatorSnapshot, 'cpu' | 'memory' | 'requests'
 /** Names whose payloads fill the fixed sections; any other worker's payload lands in `custom`. */
 export const BUILTIN_WORKERS = ['cpu', 'memory', 'requests'] as const;
 export type BuiltinWorkerName = (typeof BUILTIN_WORKERS)[number];
+
+/** A thread's vitals as the snapshot shows them (MiB, rounded). */
+export function threadHealth(v: {
+  eventLoopUtilization: number | null;
+  heapUsedBytes: number | null;
+  cpuPercent: number | null;
+}): ThreadHealth {
+  return {
+    eventLoopUtilization: v.eventLoopUtilization,
+    heapUsedMiB: v.heapUsedBytes === null ? null : Math.round((v.heapUsedBytes / 1048576) * 10) / 10,
+    cpuPercent: v.cpuPercent,
+  };
+}
+
+/** A thread that is not running has no vitals. */
+export const NO_THREAD_HEALTH: ThreadHealth = Object.freeze({ eventLoopUtilization: null, heapUsedMiB: null, cpuPercent: null });

@@ -8,7 +8,7 @@ import type { FaultKind } from '../protocol/control.js';
 import type { CoordinatorApi, CoordinatorData, CoordinatorMessage } from '../protocol/coordinator.js';
 import { openSampleListener } from '../protocol/sample-channel.js';
 import type { ValidSample } from '../protocol/samples.js';
-import type { CoordinatorSnapshot } from '../snapshot.js';
+import { threadHealth, type CoordinatorSnapshot } from '../snapshot.js';
 import type { ChildSpec } from '../supervisor/types.js';
 import { builtinWorkerData } from './builtin-data.js';
 import { CollectRound, type CollectReport } from './collect-round.js';
@@ -27,6 +27,7 @@ export class Coordinator implements CoordinatorApi {
   private readonly rounds = new Map<number, CollectRound>();
   private pushScheduled = false;
   private listener: { close(): void } | null = null;
+  private vitalsTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: CoordinatorData,
@@ -89,9 +90,14 @@ export class Coordinator implements CoordinatorApi {
       onReject: () => this.reject(),
     });
     await this.workers.start();
+    // Each worker's event-loop use, heap and CPU, over the same interval as its samples.
+    this.vitalsTimer = setInterval(() => this.workers.sampleVitals(), this.config.options.intervalMs);
+    this.vitalsTimer.unref();
   }
 
   async stop(): Promise<void> {
+    if (this.vitalsTimer) clearInterval(this.vitalsTimer);
+    this.vitalsTimer = null;
     await this.workers.stop();
     this.listener?.close();
     this.listener = null;
@@ -137,6 +143,7 @@ export class Coordinator implements CoordinatorApi {
       restarts: c.restarts,
       threadId: c.threadId,
       startedAt: c.startedAt,
+      health: threadHealth(c.vitals),
       lastExit: c.lastExit,
     }));
     return buildCoordinatorSnapshot(this.state, workers, {

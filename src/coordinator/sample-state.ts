@@ -13,8 +13,10 @@ import type {
   RequestsInterval,
   SampleError,
   SampleSeed,
+  ThreadHealth,
   WorkerStatus,
 } from '../snapshot.js';
+import { NO_THREAD_HEALTH } from '../snapshot.js';
 
 export interface SampleState {
   cpu: CpuSection | null;
@@ -87,6 +89,7 @@ export interface WorkerRuntimeInfo {
   threadId: number | null;
   startedAt: string | null;
   lastExit: ExitInfo | null;
+  health: ThreadHealth;
 }
 
 function hasSection(state: SampleState, source: string): boolean {
@@ -133,6 +136,7 @@ export function buildCoordinatorSnapshot(
         lastExit: w.lastExit,
         sampleErrors: errors?.count ?? 0,
         lastSampleError: errors?.last ?? null,
+        ...(w.threadId === null ? NO_THREAD_HEALTH : w.health),
       };
     }),
   };

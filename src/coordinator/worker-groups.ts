@@ -88,6 +88,10 @@ export class WorkerGroups extends EventEmitter<WorkerGroupsEvents> {
     return this.groups.flatMap((g) => g.supervisor.children().map((c) => ({ ...c, group: g.name })));
   }
 
+  sampleVitals(): void {
+    for (const g of this.groups) g.supervisor.sampleVitals();
+  }
+
   runningCount(): number {
     return this.groups.reduce((n, g) => n + g.supervisor.runningCount(), 0);
   }

@@ -111,6 +111,11 @@ export class CoordinatorSession extends EventEmitter<SessionEvents> {
     return this.link && !this.link.isDead ? this.link : null;
   }
 
+  /** Measures the coordinator thread since the last call (event-loop utilization, heap, CPU). */
+  sampleVitals(): void {
+    this.root.sampleVitals();
+  }
+
   thread(): ChildThread | null {
     return this.root.thread(COORDINATOR);
   }

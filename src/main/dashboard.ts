@@ -21,6 +21,7 @@ import { HttpProbe } from './http-probe.js';
 import { allocateSharedBuffers, type SharedBuffers } from './shared-buffers.js';
 import type { BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot } from '../snapshot.js';
 import { History, type HistoryPoint, type HistorySpan, type HistoryView } from './history.js';
+import { ProcessVitals, type ProcessTotals } from './process-vitals.js';
 import { RecoveryWatch } from './recovery.js';
 import { assembleSnapshot, seedFrom } from './snapshot-assembly.js';
 import { raceCall } from './coordinator-link.js';
@@ -66,6 +67,9 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   readonly #restarts = new Map<string, number>();
   readonly #recovery = new RecoveryWatch();
   readonly #history: History;
+  /** The host process's vitals, sampled every interval while the dashboard runs. */
+  #vitals: ProcessVitals | null = null;
+  #vitalsTimer: NodeJS.Timeout | null = null;
   #warnedRecordAfterStop = false;
 
   /** @internal use startDashboard() */
@@ -126,6 +130,10 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   /** @internal */
   async start(): Promise<void> {
     await this.#session.start();
+    this.#vitals = new ProcessVitals();
+    this.#vitalsTimer = setInterval(() => this.#sampleVitals(), this.#options.intervalMs);
+    // The dashboard's own timers never keep its host alive.
+    this.#vitalsTimer.unref();
     this.#probe?.attach();
     this.#accessLog?.start();
   }
@@ -200,9 +208,18 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     if (this.#session.current) this.#lastIsCurrent = true;
   }
 
+  #sampleVitals(): void {
+    const process = this.#vitals?.sample();
+    if (process) this.#history.offerProcess(process, Date.now());
+    this.#session.sampleVitals();
+    // While the coordinator is down nothing else pushes: the process's figures still move.
+    if (!this.#session.current) this.#publishSnapshot();
+  }
+
   #snapshot(): DashboardSnapshot {
     return assembleSnapshot(this.#last, {
       coordinator: this.#session.status(),
+      process: this.#vitals?.section ?? null,
       counts: this.#counters.read(),
       restarts: this.#restarts,
       startedAt: this.startedAt,
@@ -355,6 +372,11 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.#probe?.exclude(server);
   }
 
+  /** @internal Counters since start for /metrics: process CPU seconds and GC pauses by kind. */
+  processTotals(): ProcessTotals | null {
+    return this.#vitals?.totals() ?? null;
+  }
+
   /**
    * The request counts since the dashboard started, read now from the shared counters: the same
    * reading the snapshot's totals and /metrics come from. Exact across every thread crash.
@@ -377,6 +399,9 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   }
 
   async #stop(): Promise<void> {
+    if (this.#vitalsTimer) clearInterval(this.#vitalsTimer);
+    this.#vitalsTimer = null;
+    this.#vitals?.stop();
     for (const close of this.#closers.splice(0).reverse()) await close().catch(() => undefined);
     this.#web = null;
     this.#probe?.detach();

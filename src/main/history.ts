@@ -6,7 +6,7 @@
  * snapshots carry it), folded into the current bucket of every tier: the mean of the samples in
  * the bucket, or for a latency percentile the worst of them (a p99 is not averaged away).
  */
-import type { CoordinatorSnapshot } from '../snapshot.js';
+import type { CoordinatorSnapshot, ProcessSection } from '../snapshot.js';
 
 /** What history reads of a snapshot (the coordinator's part holds all of it). */
 type Sampled = Pick<CoordinatorSnapshot, 'cpu' | 'memory' | 'requests' | 'workers'>;
@@ -14,13 +14,18 @@ type Sampled = Pick<CoordinatorSnapshot, 'cpu' | 'memory' | 'requests' | 'worker
 export type HistorySpan = '2m' | '30m' | '3h';
 export const HISTORY_SPANS: readonly HistorySpan[] = ['2m', '30m', '3h'];
 
-export type SeriesName = 'cpu' | 'mem' | 'rps' | 'p99';
+export type SeriesName = 'cpu' | 'mem' | 'rps' | 'p99' | 'procCpu' | 'rss' | 'heap' | 'loopP99';
 export const SERIES: Readonly<Record<SeriesName, { unit: string; aggregate: 'mean' | 'max'; label: string }>> = {
   cpu: { unit: '%', aggregate: 'mean', label: 'CPU' },
   mem: { unit: '%', aggregate: 'mean', label: 'memory' },
   rps: { unit: 'req/s', aggregate: 'mean', label: 'requests' },
   p99: { unit: 'ms', aggregate: 'max', label: 'p99 latency' },
+  procCpu: { unit: '%', aggregate: 'mean', label: 'process CPU' },
+  rss: { unit: 'MiB', aggregate: 'max', label: 'RSS' },
+  heap: { unit: 'MiB', aggregate: 'max', label: 'heap used' },
+  loopP99: { unit: 'ms', aggregate: 'max', label: 'event-loop p99' },
 };
+const SERIES_NAMES = Object.keys(SERIES) as SeriesName[];
 
 export type HistoryPoint = { t: number } & Record<SeriesName, number | null>;
 
@@ -55,10 +60,10 @@ class Tier {
     let last = this.points[this.points.length - 1];
     if (last && t < last.t) return; // older than the newest bucket: it was folded in already, or is too late to matter
     if (!last || t > last.t) {
-      last = { t, cpu: null, mem: null, rps: null, p99: null };
+      last = emptyPoint(t);
       this.points.push(last);
       if (this.points.length > this.capacity) this.points.splice(0, this.points.length - this.capacity);
-      this.accs = { cpu: empty(), mem: empty(), rps: empty(), p99: empty() };
+      this.accs = emptyAccs();
     }
     const acc = this.accs![series];
     acc.sum += value;
@@ -73,6 +78,11 @@ class Tier {
 }
 
 const empty = (): Acc => ({ sum: 0, count: 0, max: -Infinity });
+const emptyAccs = (): Record<SeriesName, Acc> => Object.fromEntries(SERIES_NAMES.map((n) => [n, empty()])) as Record<SeriesName, Acc>;
+const emptyPoint = (t: number): HistoryPoint => ({
+  t,
+  ...(Object.fromEntries(SERIES_NAMES.map((n) => [n, null])) as Record<SeriesName, null>),
+});
 
 /** The sample behind each series in a snapshot: its time and value, if the section has one. */
 function readings(s: Sampled): Array<[SeriesName, string | null, number | null | undefined]> {
@@ -106,6 +116,17 @@ export class History {
       added = true;
     }
     return added;
+  }
+
+  /** The host process's figures of one interval, sampled in main at `atMs`. */
+  offerProcess(p: ProcessSection, atMs: number): void {
+    const values: Array<[SeriesName, number]> = [
+      ['procCpu', p.cpuPercent],
+      ['rss', p.rssMiB],
+      ['heap', p.heapUsedMiB],
+      ['loopP99', p.eventLoop.p99Ms],
+    ];
+    for (const [series, value] of values) for (const tier of this.tiers) tier.add(series, atMs, value);
   }
 
   view(span: HistorySpan): HistoryView {

@@ -4,7 +4,16 @@
  * thread status: while the coordinator is not running, its workers are not either, whatever the
  * last snapshot from it said, and every section it held is stale.
  */
-import type { AccessLogSection, CoordinatorSnapshot, DashboardSnapshot, SampleSeed, WorkerInfo } from '../snapshot.js';
+import {
+  NO_THREAD_HEALTH,
+  threadHealth,
+  type AccessLogSection,
+  type CoordinatorSnapshot,
+  type DashboardSnapshot,
+  type ProcessSection,
+  type SampleSeed,
+  type WorkerInfo,
+} from '../snapshot.js';
 import type { RequestCounts } from '../shared/request-counters.js';
 import type { ChildStatus } from '../supervisor/types.js';
 
@@ -18,6 +27,8 @@ export interface MainFacts {
   startedAt: string;
   collectionCount: number;
   accessLog: AccessLogSection | null;
+  /** The host process over the last interval (process-vitals.ts), or null before the first. */
+  process: ProcessSection | null;
 }
 
 export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFacts): DashboardSnapshot {
@@ -26,7 +37,7 @@ export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFac
   const downAs = c.status === 'failed' ? 'failed' : c.status === 'stopped' ? 'stopped' : 'restarting';
   const workers: WorkerInfo[] = (snap?.workers ?? []).map((w) => {
     const restarts = main.restarts.get(w.name) ?? 0;
-    return up ? { ...w, restarts } : { ...w, restarts, status: downAs, threadId: null, startedAt: null };
+    return up ? { ...w, restarts } : { ...w, restarts, status: downAs, threadId: null, startedAt: null, ...NO_THREAD_HEALTH };
   });
   const interval = snap?.requests ?? null;
   const { counts } = main;
@@ -37,6 +48,7 @@ export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFac
   return {
     cpu: snap?.cpu ?? null,
     memory: snap?.memory ?? null,
+    process: main.process,
     requests: interval && {
       ...interval,
       activeConnections: counts.active,
@@ -55,6 +67,7 @@ export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFac
       threadId: c.threadId,
       startedAt: c.startedAt ?? main.startedAt,
       lastExit: c.lastExit,
+      ...(up ? threadHealth(c.vitals) : NO_THREAD_HEALTH),
     },
     workers,
   };

@@ -8,8 +8,10 @@ import { Worker } from 'node:worker_threads';
 import { isControlToParent, type ControlToChild } from '../protocol/control.js';
 import { classifyExit, type ExitClass, type TerminationCause } from './exit-reason.js';
 import { workerExecArgv } from './exec-argv.js';
-import { createHeartbeatCell, heartbeatPeriodFor, msSinceBeat, SUPERVISED_KEY, type SupervisedData } from './heartbeat.js';
-import type { ChildSpec } from './types.js';
+import { beatVitals, createHeartbeatCell, heartbeatPeriodFor, msSinceBeat, SUPERVISED_KEY, type SupervisedData } from './heartbeat.js';
+import { NO_VITALS, type ChildSpec, type ThreadVitals } from './types.js';
+
+type Elu = ReturnType<Worker['performance']['eventLoopUtilization']>;
 
 export interface ChildThreadEvents {
   ready: [];
@@ -30,6 +32,9 @@ export class ChildThread extends EventEmitter<ChildThreadEvents> {
   private exited = false;
   private readonly exitPromise: Promise<void>;
   private resolveExit!: () => void;
+  private lastElu: Elu | null = null;
+  private lastCpu: { micros: number; atMs: number } | null = null;
+  private vitalsNow: ThreadVitals = NO_VITALS;
 
   constructor(private readonly spec: ChildSpec) {
     super();
@@ -70,6 +75,36 @@ export class ChildThread extends EventEmitter<ChildThreadEvents> {
       this.error = err;
       return null;
     }
+  }
+
+  /** The vitals as of the last sampleVitals(). */
+  get vitals(): ThreadVitals {
+    return this.vitalsNow;
+  }
+
+  /**
+   * Measures the thread since the previous call: event-loop utilization from this side
+   * (Node's own accounting of the thread's loop), heap and CPU time from its last heartbeat.
+   */
+  sampleVitals(nowMs = Date.now()): ThreadVitals {
+    if (!this.worker || this.exited || !this.ready) return (this.vitalsNow = NO_VITALS);
+    const perf = this.worker.performance;
+    const elu = perf.eventLoopUtilization();
+    const utilization = this.lastElu ? perf.eventLoopUtilization(elu, this.lastElu).utilization : elu.utilization;
+    this.lastElu = elu;
+    const beat = beatVitals(this.heartbeat);
+    let cpuPercent: number | null = null;
+    if (beat?.cpuMicros != null) {
+      const last = this.lastCpu;
+      if (last && nowMs > last.atMs) cpuPercent = Math.max(0, (beat.cpuMicros - last.micros) / ((nowMs - last.atMs) * 10));
+      this.lastCpu = { micros: beat.cpuMicros, atMs: nowMs };
+    }
+    this.vitalsNow = {
+      eventLoopUtilization: Number.isFinite(utilization) ? Math.round(utilization * 1000) / 1000 : null,
+      heapUsedBytes: beat?.heapUsedBytes ?? null,
+      cpuPercent: cpuPercent === null ? null : Math.round(cpuPercent * 10) / 10,
+    };
+    return this.vitalsNow;
   }
 
   get isReady(): boolean {

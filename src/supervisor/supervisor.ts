@@ -11,7 +11,17 @@ import type { ControlToChild } from '../protocol/control.js';
 import { ChildThread } from './child-thread.js';
 import type { ExitClass } from './exit-reason.js';
 import { backoffDelay, exceedsIntensity, pruneWindow, type Backoff, type Intensity } from './intensity.js';
-import type { ChildExitEvent, ChildRestartEvent, ChildSpec, ChildStatus, ExitInfo, ExitReason, Strategy, WorkerStatus } from './types.js';
+import {
+  NO_VITALS,
+  type ChildExitEvent,
+  type ChildRestartEvent,
+  type ChildSpec,
+  type ChildStatus,
+  type ExitInfo,
+  type ExitReason,
+  type Strategy,
+  type WorkerStatus,
+} from './types.js';
 
 export interface SupervisorOptions {
   strategy: Strategy;
@@ -132,7 +142,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       threadId: e.thread && !e.thread.hasExited ? e.thread.threadId : null,
       startedAt: e.startedAt,
       lastExit: e.lastExit,
+      vitals: e.thread && !e.thread.hasExited ? e.thread.vitals : NO_VITALS,
     }));
+  }
+
+  /** Measures every running child since the last call (see ChildThread.sampleVitals). */
+  sampleVitals(): void {
+    const now = Date.now();
+    for (const e of this.entries) if (e.thread && !e.thread.hasExited) e.thread.sampleVitals(now);
   }
 
   runningCount(): number {

@@ -61,6 +61,17 @@ export interface ChildRestartEvent {
   at: string;
 }
 
+/** How a thread is doing, measured over the last interval. null: not known (not running, or not on this Node). */
+export interface ThreadVitals {
+  /** Share of the interval its event loop was busy, 0..1. */
+  eventLoopUtilization: number | null;
+  heapUsedBytes: number | null;
+  /** CPU time of this thread alone, % of one core (Node 23.9+: process.threadCpuUsage). */
+  cpuPercent: number | null;
+}
+
+export const NO_VITALS: ThreadVitals = Object.freeze({ eventLoopUtilization: null, heapUsedBytes: null, cpuPercent: null });
+
 export interface ChildStatus {
   id: string;
   status: WorkerStatus;
@@ -69,4 +80,5 @@ export interface ChildStatus {
   threadId: number | null;
   startedAt: string | null;
   lastExit: ExitInfo | null;
+  vitals: ThreadVitals;
 }
