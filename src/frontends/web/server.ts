@@ -83,13 +83,13 @@ function listen(server: Server, options: ResolvedWebOptions): Promise<number> {
 /** Serves the live page, /api/dashboard and /metrics for `dash`; resolves once listening. */
 export async function startWebServer(dash: Dashboard, input: WebOptions = {}): Promise<WebServer> {
   const options = resolveWebOptions(input);
+  const scripts = await loadPageScripts();
   const hub = new ClientHub({
     maxBufferedBytes: options.maxBufferedBytes,
     pingIntervalMs: options.pingIntervalMs,
     control: options.control,
     history: () => HISTORY_SPANS.map((span) => dash.history(span)),
   });
-  const scripts = await loadPageScripts();
   const registry = new MetricsRegistry();
   let port = options.port;
   let closed = false;
