@@ -211,13 +211,14 @@ describe('web: HTTP endpoints', () => {
   it('close() releases the port, its sockets and every listener it added', async () => {
     const handles = () => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;
     const handlesBefore = handles();
-    const before = ['snapshot', 'exit', 'restart', 'failed'].map((e) => dash.listenerCount(e));
+    const events = ['snapshot', 'exit', 'restart', 'recovered', 'failed', 'group-failed'];
+    const before = events.map((e) => dash.listenerCount(e));
     const extra = await startWebServer(dash, { port: 0 });
     expect(dash.listenerCount('snapshot')).toBe(before[0]! + 1);
     expect((await request(`${extra.url}/api/dashboard`)).status).toBe(200);
     await extra.close();
     await extra.close();
-    expect(['snapshot', 'exit', 'restart', 'failed'].map((e) => dash.listenerCount(e))).toEqual(before);
+    expect(events.map((e) => dash.listenerCount(e))).toEqual(before);
     await expect(request(`${extra.url}/api/dashboard`)).rejects.toThrow(/ECONNREFUSED/);
     await waitFor('no TCP handle left behind', () => handles() <= handlesBefore);
     await waitFor('the open server to still answer', async () => (await request(`${open.url}/api/dashboard`)).status === 200);

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../dist/src/index.js';
 import { startWebServer, type ServerFrame, type WebServer } from '../dist/src/frontends/web/index.js';
+import { upsertPoint } from '../dist/src/frontends/web/page/series.js';
 import { waitFor } from './helpers.js';
 import {
   closeAll,
@@ -58,29 +59,66 @@ describe('web: WebSocket', () => {
     const hello = c.frames[0]!;
     expect(hello.type).toBe('hello');
     if (hello.type !== 'hello') return;
-    expect(hello).toMatchObject({ v: 1, control: false, faults: ['throw', 'exit', 'hang', 'oom', 'kill'] });
-    expect(Array.isArray(hello.history)).toBe(true);
+    // The page's constants come from here: control, faults, the event log's size, units, spans.
+    expect(hello).toMatchObject({ v: 2, control: false, faults: ['throw', 'exit', 'hang', 'oom', 'kill'], eventLogSize: 100 });
+    expect(hello.series).toMatchObject({ cpu: { unit: '%' }, mem: { unit: '%' }, rps: { unit: 'req/s' }, p99: { unit: 'ms' } });
+    expect(hello.history.map(({ span, stepMs, capacity }) => ({ span, stepMs, capacity }))).toEqual(
+      (['2m', '30m', '3h'] as const).map((span) => {
+        const { stepMs, capacity } = dash.history(span);
+        return { span, stepMs, capacity };
+      }),
+    );
     await waitFor('three snapshots', () => snapshotsOf(c.frames).length >= 3);
     const snaps = snapshotsOf(c.frames);
     for (let i = 1; i < snaps.length; i++) expect(snaps[i]!.seq).toBeGreaterThan(snaps[i - 1]!.seq);
     expect(snaps[0]!.snapshot.workers.map((w) => w.name)).toEqual(['cpu', 'memory', 'requests']);
     expect(snaps[0]!.t).toBeGreaterThan(Date.now() - 60_000);
+    expect(Object.keys(snaps[0]!.history).sort()).toEqual(['2m', '30m', '3h']);
 
     await dash.crash('memory', 'kill');
-    await waitFor('exit and restart events', () => {
+    await waitFor('exit, restart and recovered events', () => {
       const kinds = c.frames
         .filter((f): f is Extract<ServerFrame, { type: 'event' }> => f.type === 'event')
         .map((f) => `${f.event.kind}:${'target' in f.event.event ? f.event.event.target : f.event.event.group}`);
-      return kinds.includes('exit:memory') && kinds.includes('restart:memory');
+      return kinds.includes('exit:memory') && kinds.includes('restart:memory') && kinds.includes('recovered:memory');
     });
     // A page that connects now sees the same events in its hello.
     const late = await connect(server);
     await waitFor('late hello', () => late.frames.length > 0);
     const lateHello = late.frames[0] as Extract<ServerFrame, { type: 'hello' }>;
     expect(lateHello.events.map((e) => `${e.kind}:${'target' in e.event ? e.event.target : e.event.group}`)).toEqual(
-      expect.arrayContaining(['exit:memory', 'restart:memory']),
+      expect.arrayContaining(['exit:memory', 'restart:memory', 'recovered:memory']),
     );
     expect(lateHello.snapshot).not.toBeNull();
+  });
+
+  it("carries the engine's history: hello has dash.history(span), each snapshot frame dash.historyTails(); upserting them by t is the engine's history", async () => {
+    // What the engine's tails were at each push, read by a listener beside the server's.
+    const tails = new Set<string>();
+    const onSnapshot = (): void => void tails.add(JSON.stringify(dash.historyTails()));
+    dash.on('snapshot', onSnapshot);
+    try {
+      const server = await serve();
+      const c = await connect(server);
+      await waitFor('hello and six snapshots', () => snapshotsOf(c.frames).length >= 6);
+      for (const f of snapshotsOf(c.frames)) expect(tails.has(JSON.stringify(f.history))).toBe(true);
+      // The page's rule, replayed on the frames received so far, gives the engine's history.
+      const replay = () => {
+        const views = structuredClone((c.frames[0] as Extract<ServerFrame, { type: 'hello' }>).history);
+        for (const f of snapshotsOf(c.frames)) for (const v of views) upsertPoint(v, f.history[v.span]);
+        return views;
+      };
+      // Across three 2m points at least, so both rules are at work: same t replaces, newer appends.
+      await waitFor('the copy to hold three 2m points and equal dash.history() for every span', () => {
+        const views = replay();
+        return (
+          views.find((v) => v.span === '2m')!.points.length >= 3 &&
+          views.every((v) => JSON.stringify(v) === JSON.stringify(dash.history(v.span)))
+        );
+      });
+    } finally {
+      dash.off('snapshot', onSnapshot);
+    }
   });
 
   it('answers a cross-origin handshake 403 on the raw socket, before any connection exists', async () => {

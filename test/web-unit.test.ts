@@ -1,18 +1,32 @@
-/** The web server's pure logic, called directly: options, addresses, tokens, origins, rate limit, frames, metrics mapping. */
-import vm from 'node:vm';
+/**
+ * The web server's pure logic, called directly: options, addresses, tokens, origins, rate limit,
+ * frames, metrics mapping, and the page's own functions (what it writes, how it keeps and draws history).
+ */
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../dist/src/errors.js';
 import { bucketIndex, BUCKET_COUNT } from '../dist/src/shared/histogram.js';
 import { RequestCounters } from '../dist/src/shared/request-counters.js';
-import type { DashboardSnapshot } from '../dist/src/index.js';
+import type { DashboardSnapshot, HistoryPoint, HistoryView } from '../dist/src/index.js';
 import { addressKey, ipv6Groups, isLoopbackHost, isLoopbackHostHeader } from '../dist/src/frontends/web/address.js';
 import { CLOSE, parseClientMessage } from '../dist/src/frontends/web/frames.js';
-import { historyRing, pushHistory, ROUND_MS } from '../dist/src/frontends/web/history.js';
 import { edgeIndex, latencyBuckets, latencyEdges, leLabel, PER_OCTAVE_CHOICES } from '../dist/src/frontends/web/metrics/latency-buckets.js';
 import { snapshotFamilies } from '../dist/src/frontends/web/metrics/families.js';
 import { resolveWebOptions } from '../dist/src/frontends/web/options.js';
 import { originAllowed, ownOrigin } from '../dist/src/frontends/web/origin.js';
-import { PAGE_JS } from '../dist/src/frontends/web/page/app-js.js';
+import {
+  axisLabels,
+  axisNumber,
+  clock,
+  duration,
+  eventText,
+  exitText,
+  fixed,
+  statsText,
+  threadRows,
+  UNKNOWN,
+  withUnit,
+} from '../dist/src/frontends/web/page/format.js';
+import { chart, CHART_BOX, niceCeil, seriesStats, upsertPoint } from '../dist/src/frontends/web/page/series.js';
 import { RateLimiter } from '../dist/src/frontends/web/rate-limiter.js';
 import { isAuthorized, presentedTokens, queryParam, readCookie, tokensEqual } from '../dist/src/frontends/web/token.js';
 import { AuthFailures } from '../dist/src/frontends/web/auth-failures.js';
@@ -253,19 +267,6 @@ describe('inbound frames', () => {
   });
 });
 
-describe('chart history', () => {
-  it('merges one round of samples into one point and caps the length', () => {
-    const ring = historyRing(3);
-    const p = (t: number) => ({ t, cpu: t, mem: null, rps: null, p99: null });
-    pushHistory(ring, p(1000));
-    pushHistory(ring, p(1000 + ROUND_MS - 1));
-    expect(ring.points.map((x) => x.t)).toEqual([1000 + ROUND_MS - 1]);
-    pushHistory(ring, p(500));
-    for (const t of [2000, 3000, 4000]) pushHistory(ring, p(t));
-    expect(ring.points.map((x) => x.t)).toEqual([2000, 3000, 4000]);
-  });
-});
-
 describe('latency buckets for Prometheus', () => {
   it('uses only edges of the fine histogram, so every le count is exact, at every resolution offered', () => {
     for (const k of PER_OCTAVE_CHOICES) {
@@ -308,13 +309,23 @@ describe('snapshot to metric families', () => {
     cpu: { usage: 42.5, windowMs: 1000, cores: 2, loadAvg: [0.5, 0.25, 0.125], perCore: [40, 45] },
     memory: { totalMb: 1024, usedMb: 256, freeMb: 768, usagePercent: 25 },
     requests: null,
+    process: null,
     custom: {},
     stale: [],
     lastUpdated: '2025-01-02T03:04:05.678Z',
     collectionCount: 7,
     accessLog: null,
     channel: { received: 10, rejected: 1 },
-    coordinator: { status: 'running', restarts: 2, threadId: 1, startedAt: '2025-01-02T03:04:00.000Z', lastExit: null },
+    coordinator: {
+      status: 'running',
+      restarts: 2,
+      threadId: 1,
+      startedAt: '2025-01-02T03:04:00.000Z',
+      lastExit: null,
+      eventLoopUtilization: null,
+      heapUsedMiB: null,
+      cpuPercent: null,
+    },
     workers: [
       {
         name: 'cpu',
@@ -327,6 +338,9 @@ describe('snapshot to metric families', () => {
         group: 'builtin',
         sampleErrors: 0,
         lastSampleError: null,
+        eventLoopUtilization: null,
+        heapUsedMiB: null,
+        cpuPercent: null,
       },
     ],
   };
@@ -385,12 +399,163 @@ describe('snapshot to metric families', () => {
   });
 });
 
-describe('the page script', () => {
-  it('is valid JavaScript', () => {
-    expect(() => new vm.Script(PAGE_JS)).not.toThrow();
-    expect(PAGE_JS.length).toBeLessThan(20_000);
-    // Server data reaches the page through textContent only.
-    expect(PAGE_JS).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+describe('the page: what it writes', () => {
+  it('shows unknown values as – (never 0, NaN or a unit on nothing)', () => {
+    for (const x of [null, undefined, NaN, Infinity, -Infinity]) {
+      expect(fixed(x, 2)).toBe(UNKNOWN);
+      expect(withUnit(x, 2, 'ms')).toBe('–');
+    }
+    expect(withUnit(0, 2, 'ms')).toBe('0.00 ms');
+    expect(withUnit(12.345, 1, '%')).toBe('12.3%');
+    expect(withUnit(20, 1, 'req/s')).toBe('20.0 req/s');
+    expect(statsText({ current: null, min: null, max: null }, 2, 'ms')).toBe('now – · min – · max –');
+    expect(statsText({ current: null, min: 1, max: 4.5 }, 2, 'ms')).toBe('now – · min 1.00 ms · max 4.50 ms');
+  });
+
+  it('writes times, durations and axis numbers for people', () => {
+    const at = new Date(2025, 0, 2, 3, 4, 5, 67);
+    expect(clock(at.toISOString())).toBe('03:04:05.067');
+    expect(clock(at.getTime(), 's')).toBe('03:04:05');
+    expect(clock(at.getTime(), 'min')).toBe('03:04');
+    expect(clock(null)).toBe(UNKNOWN);
+    expect(clock('not a time')).toBe(UNKNOWN);
+    expect([850, 1000, 120_000, 1_800_000, 10_800_000].map(duration)).toEqual(['850 ms', '1 s', '2 min', '30 min', '3 h']);
+    expect([0, 0.05, 2.5, 12.5, 120, 1500].map(axisNumber)).toEqual(['0', '0.05', '2.5', '13', '120', '1500']);
+  });
+
+  it('takes the threads table from the snapshot alone: the coordinator first, then the workers', () => {
+    const exit = { reason: 'killed' as const, message: 'terminated from outside', at: '2025-01-02T03:04:05.000Z' };
+    const worker = {
+      name: 'cpu',
+      group: 'builtin',
+      status: 'restarting' as const,
+      restarts: 2,
+      threadId: null,
+      startedAt: null,
+      lastSampleAt: '2025-01-02T03:04:04.000Z',
+      lastExit: exit,
+      sampleErrors: 0,
+      lastSampleError: null,
+      eventLoopUtilization: null,
+      heapUsedMiB: null,
+      cpuPercent: null,
+    };
+    const s = {
+      coordinator: { status: 'failed' as const, restarts: 3, threadId: null, startedAt: '2025-01-02T03:00:00.000Z', lastExit: exit },
+      workers: [worker],
+    } as Pick<DashboardSnapshot, 'coordinator' | 'workers'> as DashboardSnapshot;
+    expect(threadRows(s)).toEqual([
+      {
+        name: 'coordinator',
+        status: 'failed',
+        restarts: 3,
+        threadId: null,
+        startedAt: '2025-01-02T03:00:00.000Z',
+        lastSampleAt: null,
+        lastExit: exit,
+      },
+      {
+        name: 'cpu',
+        status: 'restarting',
+        restarts: 2,
+        threadId: null,
+        startedAt: null,
+        lastSampleAt: worker.lastSampleAt,
+        lastExit: exit,
+      },
+    ]);
+    expect(exitText(exit)).toMatch(/^killed: terminated from outside \(\d\d:\d\d:\d\d\.000\)$/);
+    expect(exitText(null)).toBe(UNKNOWN);
+  });
+
+  it('writes one line per event kind, a recovery included', () => {
+    const at = '2025-01-02T03:04:05.000Z';
+    expect(
+      eventText({ seq: 1, kind: 'exit', event: { target: 'cpu', threadId: 7, reason: 'oom', message: 'heap', at, willRestart: true } }),
+    ).toBe('cpu exited (oom): heap, restarting');
+    expect(
+      eventText({
+        seq: 2,
+        kind: 'restart',
+        event: { target: 'cpu', restarts: 1, oldThreadId: 7, newThreadId: 9, delayMs: 0, downtimeMs: 41, at },
+      }),
+    ).toBe('cpu restarted (#1): thread 7 → 9, down 41 ms');
+    expect(eventText({ seq: 3, kind: 'recovered', event: { target: 'cpu', threadId: 9, diedAt: at, at, ms: 530 } })).toBe(
+      'cpu recovered: thread 9 delivered a fresh sample 530 ms after the crash',
+    );
+    expect(eventText({ seq: 4, kind: 'failed', event: { target: 'coordinator', message: 'restart intensity exceeded', at } })).toBe(
+      'coordinator failed: restart intensity exceeded',
+    );
+    expect(eventText({ seq: 5, kind: 'group-failed', event: { group: 'g', workers: ['a', 'b'], message: 'gave up', at } })).toBe(
+      'a, b gave up: gave up; the built-in workers carry on',
+    );
+  });
+});
+
+describe('the page: history kept from the engine, and drawn', () => {
+  const pt = (t: number, cpu: number | null = t, p99: number | null = null): HistoryPoint => ({
+    t,
+    cpu,
+    mem: null,
+    rps: null,
+    p99,
+    procCpu: null,
+    rss: null,
+    heap: null,
+    loopP99: null,
+  });
+  const view = (points: HistoryPoint[], capacity = 4, stepMs = 1000): HistoryView => ({ span: '2m', stepMs, capacity, points });
+
+  it('upserts the newest point by t: same t replaces, newer appends up to capacity, older and none are ignored', () => {
+    const v = view([pt(1000), pt(2000)], 3);
+    upsertPoint(v, pt(2000, 99));
+    expect(v.points).toEqual([pt(1000), pt(2000, 99)]);
+    upsertPoint(v, pt(3000));
+    upsertPoint(v, pt(4000));
+    expect(v.points.map((p) => p.t)).toEqual([2000, 3000, 4000]);
+    upsertPoint(v, pt(2500));
+    upsertPoint(v, null);
+    upsertPoint(v, undefined);
+    expect(v.points.map((p) => p.t)).toEqual([2000, 3000, 4000]);
+  });
+
+  it('reads current, min and max, with null where a span has no value', () => {
+    expect(seriesStats([pt(1, 5, 2), pt(2, 1, null), pt(3, 3, null)], 'cpu')).toEqual({ current: 3, min: 1, max: 5 });
+    expect(seriesStats([pt(1, 5, 2), pt(2, 1, null)], 'p99')).toEqual({ current: null, min: 2, max: 2 });
+    expect(seriesStats([], 'cpu')).toEqual({ current: null, min: null, max: null });
+  });
+
+  it('rounds an axis top up to 1, 2, 2.5 or 5 times a power of ten', () => {
+    expect([0.3, 0.04, 1, 1.2, 2.2, 3, 7, 10, 101, 420].map(niceCeil)).toEqual([0.5, 0.05, 1, 2, 2.5, 5, 10, 10, 200, 500]);
+  });
+
+  it('draws each point at its time, ending at the newest; percentages on 0–100, others on a round top', () => {
+    const { width, height, margin } = CHART_BOX;
+    const c = chart(view([pt(3000, 0), pt(4000, 100)]), 'cpu', '%');
+    // Capacity 4 at 1 s: the axis runs from 1 s to 4 s, so the first point sits two thirds in.
+    expect(c).toMatchObject({ from: 1000, to: 4000, yMax: 100, stats: { current: 100, min: 0, max: 100 } });
+    expect(c.d).toBe(`M${((2 / 3) * width).toFixed(1)},${(height - margin).toFixed(1)}L${width.toFixed(1)},${margin.toFixed(1)}`);
+    expect(chart(view([pt(1000, 3)]), 'cpu', 'req/s').yMax).toBe(5);
+    expect(chart(view([pt(1000, 0)]), 'cpu', 'req/s').yMax).toBe(1);
+    expect(chart(view([]), 'cpu', '%')).toEqual({ d: '', yMax: 100, from: null, to: null, stats: { current: null, min: null, max: null } });
+  });
+
+  it('breaks the line at unknown values and long gaps, draws a lone point as a dot, and widens for spread-out points', () => {
+    const c = chart(view([pt(1000, 1, 1), pt(2000, 1, null), pt(3000, 1, 4), pt(4000, 1, 4), pt(9000, 1, 2)], 10), 'p99', 'ms');
+    const runs = c.d.split('M').filter(Boolean);
+    expect(runs).toHaveLength(3);
+    expect(runs[0]).toMatch(/h0$/);
+    expect(runs[1]).toContain('L');
+    expect(runs[2]).toMatch(/h0$/);
+    // Ten points of 1 s would reach back to 0 s; the engine's points start at 1 s, so 0 s it is.
+    expect([c.from, c.to]).toEqual([0, 9000]);
+    const spread = chart(view([pt(0), pt(20_000)], 4), 'cpu', '%');
+    expect(spread.from).toBe(0);
+    expect(axisLabels(spread, '%', 1000).y).toEqual(['100%', '50%', '0%']);
+    expect(axisLabels(c, 'ms', 1000).y).toEqual(['5 ms', '2.5 ms', '0 ms']);
+    expect(axisLabels(c, 'ms', 1000).x.every((l) => /^\d\d:\d\d:\d\d$/.test(l))).toBe(true);
+    expect(axisLabels(c, 'ms', 60_000).x.every((l) => /^\d\d:\d\d$/.test(l))).toBe(true);
+    expect(axisLabels(chart(view([]), 'cpu', '%'), '%', 1000).x).toEqual(['', '', '']);
   });
 });
 

@@ -287,7 +287,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     return this.#history.view(span);
   }
 
-  /** @internal The newest point of every span: how a front end that keeps a copy stays current. */
+  /** The newest point of every span: how a front end that keeps a copy of history stays current. */
   historyTails(): Record<HistorySpan, HistoryPoint | null> {
     return this.#history.tails();
   }

@@ -33,6 +33,9 @@ function snap(ms: number, v: { cpu?: number; mem?: number; rps?: number; p99?: n
       lastExit: null,
       sampleErrors: 0,
       lastSampleError: null,
+      eventLoopUtilization: null,
+      heapUsedMiB: null,
+      cpuPercent: null,
     })),
   };
 }

@@ -2,32 +2,49 @@
  * The WebSocket protocol: frames the server sends, and the one command a client may send,
  * validated field by field. A message that is not exactly a valid command closes that client.
  */
-import type { CrashReport, ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../../events.js';
+import type { CrashReport, ExitEvent, FailedEvent, GroupFailedEvent, RecoveredEvent, RestartEvent } from '../../events.js';
+import type { HistoryPoint, HistorySpan, HistoryView, SERIES } from '../../main/history.js';
 import { FAULT_KINDS, type FaultKind } from '../../protocol/control.js';
 import type { DashboardSnapshot } from '../../snapshot.js';
-import type { HistoryPoint } from './history.js';
 
-export const WIRE_VERSION = 1;
+/** 2: hello carries the engine's history per span, snapshot frames its newest points. */
+export const WIRE_VERSION = 2;
 
 export type LoggedEvent =
   | { seq: number; kind: 'exit'; event: ExitEvent }
   | { seq: number; kind: 'restart'; event: RestartEvent }
+  | { seq: number; kind: 'recovered'; event: RecoveredEvent }
   | { seq: number; kind: 'failed'; event: FailedEvent }
   | { seq: number; kind: 'group-failed'; event: GroupFailedEvent };
 
+/**
+ * Everything the page needs to know about this server, so that it copies none of its constants:
+ * control, the fault kinds, the event log's size, the series' units, and the engine's history.
+ */
+export interface HelloFrame {
+  type: 'hello';
+  v: typeof WIRE_VERSION;
+  control: boolean;
+  faults: readonly FaultKind[];
+  /** Events the server keeps, and so the most the page lists. */
+  eventLogSize: number;
+  /** Label and unit of each history series. */
+  series: typeof SERIES;
+  seq: number;
+  snapshot: DashboardSnapshot | null;
+  /** dash.history(span) for every span, finest first: its step, capacity and points. */
+  history: HistoryView[];
+  events: LoggedEvent[];
+}
+
 export type ServerFrame =
-  | {
-      type: 'hello';
-      v: typeof WIRE_VERSION;
-      control: boolean;
-      faults: readonly FaultKind[];
-      seq: number;
-      snapshot: DashboardSnapshot | null;
-      history: HistoryPoint[];
-      events: LoggedEvent[];
-    }
-  /** `t`: epoch ms (fractional) at which the snapshot reached the web server. */
-  | { type: 'snapshot'; seq: number; t: number; snapshot: DashboardSnapshot }
+  | HelloFrame
+  /**
+   * `t`: epoch ms (fractional) at which the snapshot reached the web server. `history`: the
+   * newest point of each span (dash.historyTails()), which a page upserts by `t` into the
+   * history its hello brought.
+   */
+  | { type: 'snapshot'; seq: number; t: number; snapshot: DashboardSnapshot; history: Record<HistorySpan, HistoryPoint | null> }
   | { type: 'event'; event: LoggedEvent }
   /** Events a client missed while it was too slow to be sent them one by one. */
   | { type: 'events'; events: LoggedEvent[] }

@@ -1,13 +1,14 @@
 /**
- * The WebSocket hub: every connected client, the newest snapshot, a short event log and chart
- * history. A snapshot is serialized once and the same bytes go to every client.
+ * The WebSocket hub: every connected client, the newest snapshot and a short event log. A
+ * snapshot is serialized once and the same bytes go to every client. Chart history is the
+ * engine's: read for each hello, its newest points sent with each snapshot.
  */
 import type WebSocket from 'ws';
+import { SERIES, type HistoryPoint, type HistorySpan, type HistoryView } from '../../main/history.js';
 import { FAULT_KINDS } from '../../protocol/control.js';
 import type { DashboardSnapshot } from '../../snapshot.js';
 import { HubClient } from './client.js';
-import { encodeFrame, type LoggedEvent } from './frames.js';
-import { historyPoint, historyRing, pushHistory, type HistoryRing } from './history.js';
+import { encodeFrame, WIRE_VERSION, type LoggedEvent } from './frames.js';
 import type { ClientStats, HubStats } from './types.js';
 
 export interface HubOptions {
@@ -15,7 +16,8 @@ export interface HubOptions {
   pingIntervalMs: number;
   control: boolean;
   eventLogSize?: number;
-  historySize?: number;
+  /** The engine's chart history for a hello: dash.history(span) for every span. */
+  history: () => HistoryView[];
 }
 
 /** Epoch ms with sub-millisecond precision, comparable across processes on one machine. */
@@ -26,7 +28,6 @@ export function nowMs(): number {
 export class ClientHub {
   private readonly clients = new Set<HubClient>();
   private readonly events: LoggedEvent[] = [];
-  private readonly history: HistoryRing;
   private latest: DashboardSnapshot | null = null;
   private seq = 0;
   private eventSeq = 0;
@@ -38,7 +39,6 @@ export class ClientHub {
 
   constructor(private readonly options: HubOptions) {
     this.eventLogSize = options.eventLogSize ?? 100;
-    this.history = historyRing(options.historySize ?? 180);
     this.pingTimer = setInterval(() => this.heartbeat(), options.pingIntervalMs);
     this.pingTimer.unref();
   }
@@ -51,16 +51,13 @@ export class ClientHub {
   seed(snapshot: DashboardSnapshot): void {
     if (this.latest !== null) return;
     this.latest = snapshot;
-    const p = historyPoint(snapshot);
-    if (p) pushHistory(this.history, p);
   }
 
-  publishSnapshot(snapshot: DashboardSnapshot, t = nowMs()): void {
+  /** `history`: the newest point of each span (dash.historyTails()) as of this snapshot. */
+  publishSnapshot(snapshot: DashboardSnapshot, history: Record<HistorySpan, HistoryPoint | null>, t = nowMs()): void {
     this.latest = snapshot;
-    const p = historyPoint(snapshot);
-    if (p) pushHistory(this.history, p);
     this.seq += 1;
-    const frame = encodeFrame({ type: 'snapshot', seq: this.seq, t, snapshot });
+    const frame = encodeFrame({ type: 'snapshot', seq: this.seq, t, snapshot, history });
     for (const c of this.clients) c.offerSnapshot(frame);
   }
 
@@ -84,12 +81,14 @@ export class ClientHub {
     client.sendNow(
       encodeFrame({
         type: 'hello',
-        v: 1,
+        v: WIRE_VERSION,
         control: this.options.control,
         faults: FAULT_KINDS,
+        eventLogSize: this.eventLogSize,
+        series: SERIES,
         seq: this.seq,
         snapshot: this.latest,
-        history: this.history.points,
+        history: this.options.history(),
         events: this.events,
       }),
     );

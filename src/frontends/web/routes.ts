@@ -8,7 +8,7 @@ import { addressKey } from './address.js';
 import type { ResolvedWebOptions } from './options.js';
 import { PAGE_CSS } from './page/css.js';
 import { PAGE_HTML } from './page/html.js';
-import { PAGE_JS } from './page/app-js.js';
+import type { PageScript } from './page/scripts.js';
 import { headerCount } from './raw-headers.js';
 import type { RequestRejectReason } from './refusals.js';
 import { admitRequest, type RequestLimits } from './request-admission.js';
@@ -20,6 +20,8 @@ export interface RouteDeps {
   limits: RequestLimits;
   /** Refused requests by reason, counted here. */
   rejected: Record<RequestRejectReason, number>;
+  /** The page's script modules by path (page/scripts.ts). */
+  scripts: ReadonlyMap<string, PageScript>;
   /** Set once the port is known (listen() may pick it). */
   cookieName: () => string;
   /** The current snapshot as JSON text. */
@@ -49,9 +51,15 @@ const TOKEN_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><
 
 type Reply = (status: number, type: string, body: string, extra?: Record<string, string>) => void;
 
-const STATIC: Record<string, { type: string; body: string; csp?: boolean }> = {
+interface Asset {
+  status?: number;
+  type: string;
+  body: string;
+  csp?: boolean;
+}
+
+const STATIC: Record<string, Asset> = {
   '/': { type: HTML, body: PAGE_HTML, csp: true },
-  '/app.js': { type: 'text/javascript; charset=utf-8', body: PAGE_JS },
   '/app.css': { type: 'text/css; charset=utf-8', body: PAGE_CSS },
 };
 const DYNAMIC = new Set(['/api/dashboard', '/metrics', '/favicon.ico']);
@@ -80,7 +88,7 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
     if (!hostAllowed(options, req.headers.host)) return refuse('host', 403, 'Host header does not name this server');
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, TEXT, 'only GET and HEAD\n', { Allow: 'GET, HEAD' });
     const path = url.pathname;
-    const asset = STATIC[path];
+    const asset: Asset | undefined = STATIC[path] ?? deps.scripts.get(path);
     if (!asset && !DYNAMIC.has(path)) return reply(404, TEXT, 'not found: try /, /api/dashboard or /metrics\n');
 
     if (options.token !== null) {
@@ -101,7 +109,7 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
       }
     }
 
-    if (asset) return reply(200, asset.type, asset.body, asset.csp ? { 'Content-Security-Policy': PAGE_CSP } : {});
+    if (asset) return reply(asset.status ?? 200, asset.type, asset.body, asset.csp ? { 'Content-Security-Policy': PAGE_CSP } : {});
     if (path === '/favicon.ico') {
       res.writeHead(204, COMMON_HEADERS);
       return void res.end();

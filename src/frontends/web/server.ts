@@ -7,8 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Dashboard } from '../../main/dashboard.js';
 import { WebListenError } from '../../errors.js';
-import type { ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../../events.js';
-import type { DashboardSnapshot } from '../../snapshot.js';
+import { HISTORY_SPANS } from '../../main/history.js';
 import { AuthFailures } from './auth-failures.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { ClientHub } from './hub.js';
@@ -18,6 +17,7 @@ import { MetricsRegistry } from './metrics/registry.js';
 import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
 import { DROP_REASONS, REQUEST_REJECT_REASONS, zeroCounts } from './refusals.js';
+import { loadPageScripts } from './page/scripts.js';
 import { createRequestHandler } from './routes.js';
 import { serverTimeouts } from './timeouts.js';
 import { tokenCookieName } from './token.js';
@@ -60,10 +60,12 @@ function listen(server: Server, options: ResolvedWebOptions): Promise<number> {
 /** Serves the live page, /api/dashboard and /metrics for `dash`; resolves once listening. */
 export async function startWebServer(dash: Dashboard, input: WebOptions = {}): Promise<WebServer> {
   const options = resolveWebOptions(input);
+  const scripts = await loadPageScripts();
   const hub = new ClientHub({
     maxBufferedBytes: options.maxBufferedBytes,
     pingIntervalMs: options.pingIntervalMs,
     control: options.control,
+    history: () => HISTORY_SPANS.map((span) => dash.history(span)),
   });
   const registry = new MetricsRegistry();
   const edges = latencyEdges(options.latencyBucketsPerOctave);
@@ -80,6 +82,7 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
       options,
       limits: { requests: new RateLimiter(options.requestRate.max, options.requestRate.windowMs), authFailures },
       rejected: rejectedRequests,
+      scripts,
       cookieName: () => tokenCookieName(port),
       dashboardJson: async () => JSON.stringify(await dash.getDashboard()),
       metrics: async () => {
@@ -122,13 +125,6 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
     openConnections: guard.open,
   });
 
-  const onSnapshot = (s: DashboardSnapshot): void => hub.publishSnapshot(s);
-  const onExit = (e: ExitEvent): void => hub.publishEvent('exit', e);
-  const onRestart = (e: RestartEvent): void => hub.publishEvent('restart', e);
-  // The dashboard pushes a snapshot on every change of thread status, giving up included.
-  const onFailed = (e: FailedEvent): void => hub.publishEvent('failed', e);
-  const onGroupFailed = (e: GroupFailedEvent): void => hub.publishEvent('group-failed', e);
-
   try {
     port = await listen(server, options);
   } catch (err) {
@@ -136,11 +132,16 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
     await hub.close();
     throw err;
   }
-  dash.on('snapshot', onSnapshot);
-  dash.on('exit', onExit);
-  dash.on('restart', onRestart);
-  dash.on('failed', onFailed);
-  dash.on('group-failed', onGroupFailed);
+  // The dashboard pushes a snapshot on every change of thread status (giving up included): the
+  // page's threads table follows snapshots alone; events only fill its log.
+  const unsubscribe = dash.subscribe({
+    snapshot: (s) => hub.publishSnapshot(s, dash.historyTails()),
+    exit: (e) => hub.publishEvent('exit', e),
+    restart: (e) => hub.publishEvent('restart', e),
+    recovered: (e) => hub.publishEvent('recovered', e),
+    failed: (e) => hub.publishEvent('failed', e),
+    'group-failed': (e) => hub.publishEvent('group-failed', e),
+  });
   // A page opened before the next push still gets numbers at once.
   dash.getDashboard().then(
     (s) => hub.seed(s),
@@ -156,11 +157,7 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      dash.off('snapshot', onSnapshot);
-      dash.off('exit', onExit);
-      dash.off('restart', onRestart);
-      dash.off('failed', onFailed);
-      dash.off('group-failed', onGroupFailed);
+      unsubscribe();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       ws.close();

@@ -2,14 +2,24 @@
  * The live page's markup. It holds no data: app.js fills it from the WebSocket. No inline script
  * or style, so the Content-Security-Policy can forbid both.
  */
-/** One metric card; app.js finds its parts by `${id}-value`, `-sub`, `-chart`, `-caption`. */
+import { CHART_BOX } from './series.js';
+
+const { width, height, margin } = CHART_BOX;
+/** Gridlines at the top, middle and bottom of the plotted range (the y axis labels sit beside them). */
+const GRID = `M0,${margin}H${width}M0,${height / 2}H${width}M0,${height - margin}H${width}`;
+
+/** One metric card; app.js finds its parts by `${id}-value`, `-sub` and `-chart`. */
 function card(id: string, title: string, chartLabel: string): string {
   return `    <article class="card" id="card-${id}">
       <h2>${title}</h2>
       <div class="big" id="${id}-value">–</div>
       <div class="sub" id="${id}-sub"></div>
-      <svg class="chart" id="${id}-chart" viewBox="0 0 300 60" preserveAspectRatio="none" aria-label="${chartLabel}"><polyline points=""/></svg>
-      <div class="caption" id="${id}-caption"></div>
+      <figure class="chart" id="${id}-chart">
+        <div class="y-axis" aria-hidden="true"><span></span><span></span><span></span></div>
+        <svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="${chartLabel}"><path class="grid" d="${GRID}"/><path class="line" d=""/></svg>
+        <div class="x-axis" aria-hidden="true"><span></span><span></span><span></span></div>
+        <figcaption class="stats"></figcaption>
+      </figure>
     </article>`;
 }
 
@@ -26,17 +36,21 @@ export const PAGE_HTML = `<!doctype html>
   <h1>threadboard</h1>
   <span id="conn" class="conn conn-connecting">connecting</span>
   <span id="updated" class="muted"></span>
+  <span class="spacer"></span>
+  <span id="span-note" class="muted"></span>
+  <div id="spans" class="spans" role="group" aria-label="chart span"></div>
 </header>
 <main>
   <section class="cards">
 ${card('cpu', 'CPU', 'CPU usage history')}
 ${card('memory', 'Memory', 'Memory usage history')}
 ${card('requests', 'Requests', 'Requests per second history')}
+${card('latency', 'Latency p99', 'p99 latency history')}
   </section>
   <section>
     <h2>Threads</h2>
     <table id="workers">
-      <thead><tr><th>thread</th><th>status</th><th>restarts</th><th>thread id</th><th>last sample</th><th>last exit</th><th class="control">crash</th></tr></thead>
+      <thead><tr><th>thread</th><th>status</th><th>restarts</th><th>thread id</th><th>started</th><th>last sample</th><th>last exit</th><th class="control">crash</th></tr></thead>
       <tbody></tbody>
     </table>
     <p id="control-result" class="muted"></p>

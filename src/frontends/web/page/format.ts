@@ -1,0 +1,143 @@
+/**
+ * What the page writes, as plain functions: numbers with their units, times, the threads table's
+ * rows and the event log's lines. The browser loads this file as compiled (/format.js) and the
+ * tests call it in Node, so it imports types only: nothing the browser would have to fetch.
+ */
+import type { DashboardSnapshot, ExitInfo, WorkerStatus } from '../../../snapshot.js';
+import type { LoggedEvent } from '../frames.js';
+import type { Chart, SeriesStats } from './series.js';
+
+/** Shown for a value the dashboard does not have (no sample yet, latency of no request): never 0 or NaN. */
+export const UNKNOWN = '–';
+
+/** `x` with `digits` decimals, or UNKNOWN for null, NaN and ±Infinity. */
+export function fixed(x: number | null | undefined, digits: number): string {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : UNKNOWN;
+}
+
+/** `12.3%`, `4.50 ms`, `20.0 req/s`; UNKNOWN alone (no unit) when there is no value. */
+export function withUnit(x: number | null | undefined, digits: number, unit: string): string {
+  const n = fixed(x, digits);
+  if (n === UNKNOWN) return n;
+  return unit === '%' ? `${n}%` : `${n} ${unit}`;
+}
+
+/** An axis label: at most 3 significant digits, no trailing zeros (`0`, `2.5`, `120`, `1500`). */
+export function axisNumber(x: number): string {
+  if (x === 0) return '0';
+  return Math.abs(x) >= 100 ? String(Math.round(x)) : String(Number(x.toPrecision(2)));
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** Local wall-clock time of an ISO string or epoch ms: `HH:MM:SS.mmm`, or `HH:MM:SS` / `HH:MM` when coarser. */
+export function clock(at: string | number | null, precision: 'ms' | 's' | 'min' = 'ms'): string {
+  if (at === null) return UNKNOWN;
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return UNKNOWN;
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  if (precision === 'min') return hm;
+  const hms = `${hm}:${pad(d.getSeconds())}`;
+  return precision === 's' ? hms : `${hms}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** `512 MiB`, `1.5 GiB`. */
+export function mib(mb: number): string {
+  return mb >= 1024 ? `${(mb / 1024).toFixed(1)} GiB` : `${mb} MiB`;
+}
+
+/** A duration for people: `850 ms`, `12 s`, `30 min`, `3 h`. */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toPrecision(3))} s`;
+  if (ms < 3_600_000) return `${Number((ms / 60_000).toPrecision(3))} min`;
+  return `${Number((ms / 3_600_000).toPrecision(3))} h`;
+}
+
+/** `now 12.3% · min 2.1% · max 45.0%`; UNKNOWN for what the span has no value of. */
+export function statsText(s: SeriesStats, digits: number, unit: string): string {
+  return `now ${withUnit(s.current, digits, unit)} · min ${withUnit(s.min, digits, unit)} · max ${withUnit(s.max, digits, unit)}`;
+}
+
+export interface AxisLabels {
+  /** Top, middle, bottom (0), with the unit. */
+  y: [string, string, string];
+  /** Oldest, middle, newest: wall-clock times, to the minute for spans of minute-wide points. */
+  x: [string, string, string];
+}
+
+export function axisLabels(c: Chart, unit: string, stepMs: number): AxisLabels {
+  const value = (n: number): string => (unit === '%' ? `${axisNumber(n)}%` : `${axisNumber(n)} ${unit}`);
+  const precision = stepMs < 60_000 ? 's' : 'min';
+  const time = (t: number): string => clock(t, precision);
+  return {
+    y: [value(c.yMax), value(c.yMax / 2), value(0)],
+    x: c.from === null || c.to === null ? ['', '', ''] : [time(c.from), time((c.from + c.to) / 2), time(c.to)],
+  };
+}
+
+export interface ThreadRow {
+  name: string;
+  status: WorkerStatus;
+  restarts: number;
+  threadId: number | null;
+  startedAt: string | null;
+  /** null for the coordinator, which produces no samples of its own. */
+  lastSampleAt: string | null;
+  lastExit: ExitInfo | null;
+}
+
+/** The threads table, straight from one snapshot: the coordinator, then every metric worker. */
+export function threadRows(s: DashboardSnapshot): ThreadRow[] {
+  const c = s.coordinator;
+  const rows: ThreadRow[] = [
+    {
+      name: 'coordinator',
+      status: c.status,
+      restarts: c.restarts,
+      threadId: c.threadId,
+      startedAt: c.startedAt,
+      lastSampleAt: null,
+      lastExit: c.lastExit,
+    },
+  ];
+  for (const w of s.workers) {
+    rows.push({
+      name: w.name,
+      status: w.status,
+      restarts: w.restarts,
+      threadId: w.threadId,
+      startedAt: w.startedAt,
+      lastSampleAt: w.lastSampleAt,
+      lastExit: w.lastExit,
+    });
+  }
+  return rows;
+}
+
+export function exitText(e: ExitInfo | null): string {
+  return e ? `${e.reason}: ${e.message} (${clock(e.at)})` : UNKNOWN;
+}
+
+/** One line of the event log (without its time, which the page puts first). */
+export function eventText(le: LoggedEvent): string {
+  switch (le.kind) {
+    case 'exit': {
+      const e = le.event;
+      return `${e.target} exited (${e.reason})${e.message ? `: ${e.message}` : ''}${e.willRestart ? ', restarting' : ', stays down'}`;
+    }
+    case 'restart': {
+      const e = le.event;
+      const backoff = e.delayMs ? ` (backoff ${e.delayMs} ms)` : '';
+      return `${e.target} restarted (#${e.restarts}): thread ${e.oldThreadId ?? UNKNOWN} → ${e.newThreadId}, down ${e.downtimeMs} ms${backoff}`;
+    }
+    case 'recovered': {
+      const e = le.event;
+      return `${e.target} recovered: thread ${e.threadId} delivered a fresh sample ${e.ms} ms after the crash`;
+    }
+    case 'failed':
+      return `${le.event.target} failed: ${le.event.message}`;
+    case 'group-failed':
+      return `${le.event.workers.join(', ')} gave up: ${le.event.message}; the built-in workers carry on`;
+  }
+}
