@@ -138,6 +138,7 @@ describe('--json', () => {
         'custom',
         'lastUpdated',
         'memory',
+        'process',
         'requests',
         'stale',
         'workers',

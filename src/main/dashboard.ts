@@ -212,8 +212,9 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     const process = this.#vitals?.sample();
     if (process) this.#history.offerProcess(process, Date.now());
     this.#session.sampleVitals();
-    // While the coordinator is down nothing else pushes: the process's figures still move.
-    if (!this.#session.current) this.#publishSnapshot();
+    // The process's figures (and their history) are main's own: main pushes them, whether or
+    // not the coordinator is up to push anything.
+    this.#publishSnapshot();
   }
 
   #snapshot(): DashboardSnapshot {

@@ -45,7 +45,9 @@ describe('history kept by the engine', () => {
     const h = new History(1000);
     expect(h.offer(snap(T0, { cpu: 10 }))).toBe(true);
     expect(h.offer(snap(T0, { cpu: 10 }))).toBe(false);
-    expect(h.view('2m').points).toEqual([{ t: T0, cpu: 10, mem: null, rps: null, p99: null }]);
+    expect(h.view('2m').points).toEqual([
+      { t: T0, cpu: 10, mem: null, rps: null, p99: null, procCpu: null, rss: null, heap: null, loopP99: null },
+    ]);
   });
 
   it('folds samples into buckets per tier: the mean, and the worst p99', () => {
