@@ -145,6 +145,11 @@ describe('the terminal dashboard under tmux', () => {
     expect(first.text.split('\n')[0]).toMatch(/DEMO TRAFFIC\s*$/);
     expect(first.text).toMatch(/NAME +THREAD +STATUS +RESTARTS +UPTIME +LAST EXIT/);
     expect(first.text).toMatch(/q quit .*↑↓ select .*k kill .*t throw .*h hang .*o out of memory .*c crash coordinator .*r collect now/);
+    // Every chart has its label line and axes with units; the span is the last 2 minutes.
+    expect(first.text).toMatch(/│now \d+\.\d% {2}min \d+\.\d% {2}max \d+(\.\d)?%/);
+    expect(first.text).toMatch(/100%┤/);
+    expect(first.text).toMatch(/\d+ req\/s┤/);
+    expect(first.text).toMatch(/└-2m─+-1m─+now│/);
 
     // 2. The values move: fresh samples, more requests.
     await waitFor(

@@ -1,10 +1,9 @@
 /**
  * The terminal live dashboard: wires the engine's pushes and the keyboard to DashboardState,
- * and DashboardState to the view. Renders only when something changed, at most a few times a
- * second, plus once a second for the clocks: never in a loop.
+ * and DashboardState and the engine's chart history to the view. Renders only when something
+ * changed, at most a few times a second, plus once a second for the clocks: never in a loop.
  */
 import type { Dashboard } from '../../main/dashboard.js';
-import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../../events.js';
 import type { FaultKind } from '../../protocol/control.js';
 import type { DashboardSnapshot } from '../../snapshot.js';
 import { DashboardState } from './dashboard-state.js';
@@ -42,7 +41,7 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     renderTimer = null;
     if (closed) return;
     lastRender = now();
-    view.render(state, lastRender);
+    view.render(state, dash.history(state.span), lastRender);
   };
   const requestRender = (): void => {
     if (closed || renderTimer) return;
@@ -53,32 +52,22 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     state.onSnapshot(s, now());
     requestRender();
   };
-  const onExit = (e: ExitEvent): void => {
-    state.onExit(e);
-    requestRender();
-  };
-  const onRestart = (e: RestartEvent): void => {
-    state.onRestart(e);
-    requestRender();
-  };
-  const onFailed = (e: FailedEvent): void => {
-    state.onFailed(e);
-    requestRender();
-  };
-  const onGroupFailed = (e: GroupFailedEvent): void => {
-    state.onGroupFailed(e);
-    requestRender();
-  };
-  const onAccessLog = (e: AccessLogEvent): void => {
-    state.onAccessLog(e);
-    requestRender();
-  };
-  dash.on('snapshot', onSnapshot);
-  dash.on('exit', onExit);
-  dash.on('restart', onRestart);
-  dash.on('failed', onFailed);
-  dash.on('group-failed', onGroupFailed);
-  dash.on('access-log', onAccessLog);
+  /** Each event goes to the state, then a render is asked for. */
+  const andRender =
+    <E>(apply: (e: E) => void) =>
+    (e: E): void => {
+      apply(e);
+      requestRender();
+    };
+  const unsubscribe = dash.subscribe({
+    snapshot: onSnapshot,
+    exit: andRender((e) => state.onExit(e)),
+    restart: andRender((e) => state.onRestart(e)),
+    recovered: andRender((e) => state.onRecovered(e)),
+    failed: andRender((e) => state.onFailed(e)),
+    'group-failed': andRender((e) => state.onGroupFailed(e)),
+    'access-log': andRender((e) => state.onAccessLog(e)),
+  });
   // Uptimes and "… ago" advance even when the interval is long.
   const clockTimer = setInterval(requestRender, 1000);
 
@@ -99,12 +88,7 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     closed = true;
     if (renderTimer) clearTimeout(renderTimer);
     clearInterval(clockTimer);
-    dash.off('snapshot', onSnapshot);
-    dash.off('exit', onExit);
-    dash.off('restart', onRestart);
-    dash.off('failed', onFailed);
-    dash.off('group-failed', onGroupFailed);
-    dash.off('access-log', onAccessLog);
+    unsubscribe();
     ui.destroy();
     resolveDone();
   };
