@@ -150,6 +150,8 @@ describe('the terminal dashboard under tmux', () => {
     expect(first.text).toMatch(/100%┤/);
     expect(first.text).toMatch(/\d+ req\/s┤/);
     expect(first.text).toMatch(/└-2m─+-1m─+now│/);
+    // The terminfo conversion is the dashboard's business, not the user's: not in the event log.
+    expect(first.text).not.toContain('terminfo');
 
     // 2. The values move: fresh samples, more requests.
     await waitFor(

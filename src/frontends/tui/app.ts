@@ -136,7 +136,6 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     renderNow();
   });
 
-  if (ui.terminfo.note) state.action(ui.terminfo.note, now());
   if (options.demo) state.action(options.demo.notice, now());
   if (options.webUrl) state.action(`live page at ${options.webUrl}`, now());
   renderNow();
