@@ -144,7 +144,9 @@ describe('the terminal dashboard under tmux', () => {
     expect(first.text).toMatch(/DEMO TRAFFIC: requests come from a/);
     expect(first.text.split('\n')[0]).toMatch(/DEMO TRAFFIC\s*$/);
     expect(first.text).toMatch(/NAME +THREAD +STATUS +RESTARTS +UPTIME +LAST EXIT/);
-    expect(first.text).toMatch(/q quit .*↑↓ select .*k kill .*t throw .*h hang .*o out of memory .*c crash coordinator .*r collect now/);
+    expect(first.text).toMatch(
+      /q quit .*↑↓ select .*k kill .*t throw .*e exit .*h hang .*o oom .*c crash coordinator .*r collect .*s span/,
+    );
     // Every chart has its label line and axes with units; the span is the last 2 minutes.
     expect(first.text).toMatch(/│now \d+\.\d% {2}min \d+\.\d% {2}max \d+(\.\d)?%/);
     expect(first.text).toMatch(/100%┤/);
@@ -257,7 +259,15 @@ describe('the terminal dashboard under tmux', () => {
     // The header reaches the right edge (capture-pane trims the badge's trailing space).
     expect([...resized[0]!.trimEnd()].length).toBeGreaterThanOrEqual(159);
 
-    // 7. Quit: the terminal is restored, the process gone, the shell back.
+    // 7. Switch the chart span: every panel's x axis follows, and it cycles back.
+    const axes = (text: string, span: string): number => text.split('\n').join('').split(`└-${span}─`).length - 1;
+    for (const span of ['30m', '3h', '2m']) {
+      s.keys('s');
+      // CPU, MEM and the two REQ charts (rate and p99) at 160×50, all on the new span.
+      await waitFor(`every chart on the ${span} span`, () => axes(snap(), span) === 4, 5000, 50);
+    }
+
+    // 8. Quit: the terminal is restored, the process gone, the shell back.
     s.keys('q');
     const after = await waitFor(
       'the shell back after q',

@@ -291,8 +291,10 @@ describe('keys, footer, header', () => {
       expect(footer).toContain(`${b.label} ${b.help}`);
     }
     expect(KEY_BINDINGS.flatMap((b) => b.keys)).toEqual(
-      expect.arrayContaining(['q', 'C-c', 'up', 'down', 'k', 't', 'h', 'o', 'e', 'c', 'r']),
+      expect.arrayContaining(['q', 'C-c', 'up', 'down', 'k', 't', 'h', 'o', 'e', 'c', 'r', 's']),
     );
+    expect(footer).toContain('s chart span');
+    expect(visibleText(footerText(80))).toContain('s span');
     for (const w of [60, 80, 100, 120])
       expect(visibleText(footerText(w)).length).toBeLessThanOrEqual(Math.max(w, visibleText(footerText(0)).length));
     expect(visibleText(footerText(80)).length).toBeLessThanOrEqual(80);

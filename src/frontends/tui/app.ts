@@ -103,6 +103,10 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
         state.select(action.delta);
         requestRender();
         return;
+      case 'cycle-span':
+        state.cycleSpan();
+        requestRender();
+        return;
       case 'crash-selected': {
         const row = state.selectedTarget();
         if (row) crash(row.name, action.how);
