@@ -51,6 +51,10 @@ afterAll(() => {
 
 interface Screen {
   name: string;
+  /** Whether the pane shows the alternate screen (the dashboard's) and the cursor. */
+  modes(): { alternate: boolean; cursor: boolean };
+  /** The process the shell runs in the foreground or as its last job. */
+  jobPid(): number;
   capture(): string;
   /** The visible screen and the scrollback above it: where anything printed before the dashboard went. */
   captureAll(): string;
@@ -60,8 +64,18 @@ interface Screen {
   currentCommand(): string;
 }
 
-/** A shell in a detached tmux window of the given size, running `command`, then echoing its exit code. */
-function startInShell(name: string, cols: number, rows: number, command: string, env: Record<string, string> = {}): Screen {
+/**
+ * A shell in a detached tmux window of the given size, running `command`, then echoing its exit
+ * code (unless `markExit` is false: a job stopped by Ctrl-Z would run the echo at once).
+ */
+function startInShell(
+  name: string,
+  cols: number,
+  rows: number,
+  command: string,
+  env: Record<string, string> = {},
+  { markExit = true } = {},
+): Screen {
   const envArgs = Object.entries({ LANG: 'C.UTF-8', PS1: '$ ', ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   tmux('new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), '-c', repo, ...envArgs, 'bash --norc --noprofile');
   sessions.push(name);
@@ -76,13 +90,26 @@ function startInShell(name: string, cols: number, rows: number, command: string,
       return { cols: Number(c), rows: Number(r) };
     },
     currentCommand: () => tmux('display-message', '-p', '-t', name, '#{pane_current_command}').trim(),
+    jobPid: () => {
+      const shell = tmux('display-message', '-p', '-t', name, '#{pane_pid}').trim();
+      return Number(readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/)[0]);
+    },
+    modes: () => {
+      const [alternate, cursor] = tmux('display-message', '-p', '-t', name, '#{alternate_on} #{cursor_flag}').trim().split(' ');
+      return { alternate: alternate === '1', cursor: cursor === '1' };
+    },
   };
-  screen.keys('-l', `${command}; echo "${EXIT_MARK}$?"`);
+  screen.keys('-l', markExit ? `${command}; echo "${EXIT_MARK}$?"` : command);
   screen.keys('Enter');
   return screen;
 }
 
 /** Values the tests read off the screen. */
+/** A process' state letter from /proc: R, S, T (stopped), Z… */
+function procState(pid: number): string {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0]!;
+}
+
 function read(text: string) {
   const num = (re: RegExp): number | null => {
     const m = re.exec(text);
@@ -324,8 +351,7 @@ describe('the terminal dashboard under tmux', () => {
   it('costs little CPU: engine and screen together, at the default 1 s interval', async () => {
     const s = startInShell(`cpu-${process.pid}`, 120, 40, 'node dist/run.js');
     await waitFor('the dashboard up', () => read(s.capture()).coordinator?.status === 'running', 20_000, 100);
-    const shell = tmux('display-message', '-p', '-t', s.name, '#{pane_pid}').trim();
-    const pid = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/)[0]!;
+    const pid = s.jobPid();
     const ticks = (): number => {
       // utime and stime, fields 14 and 15, after the parenthesised command name.
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -350,5 +376,54 @@ describe('the terminal dashboard under tmux', () => {
     await waitFor('the dashboard once there is room', () => read(s.capture()).coordinator?.status === 'running', 10_000, 100);
     s.keys('C-c');
     await waitFor('the shell back after Ctrl-C', () => s.capture().includes(`${EXIT_MARK}0`), 15_000, 100);
+  });
+
+  it('Ctrl-Z (and kill -TSTP) gives the terminal back and stops the process; fg redraws the live dashboard', async () => {
+    // No exit mark: bash runs the rest of a command line at once when its first command stops.
+    const s = startInShell(`suspend-${process.pid}`, 100, 30, 'node dist/run.js', { NCURSES_NO_UTF8_ACS: '1' }, { markExit: false });
+    await waitFor('the dashboard up', () => read(s.capture()).coordinator?.status === 'running', 20_000, 100);
+    const pid = s.jobPid();
+    expect(s.modes()).toEqual({ alternate: true, cursor: false });
+
+    const suspendAndResume = async (how: string, suspend: () => void): Promise<void> => {
+      suspend();
+      const stopped = await waitFor(
+        `stopped by ${how}, the shell's prompt on the main screen, the cursor shown`,
+        () => {
+          const text = s.capture();
+          const last = text.trimEnd().split('\n').at(-1) ?? '';
+          const m = s.modes();
+          return procState(pid) === 'T' && /Stopped\s+node dist\/run\.js/.test(text) && /[$#]$/.test(last) && !m.alternate && m.cursor
+            ? text
+            : null;
+        },
+        10_000,
+        50,
+      );
+      expect(stopped).not.toContain('┌─ CPU');
+      s.keys('fg', 'Enter');
+      const back = await waitFor(
+        `the dashboard redrawn after fg (${how})`,
+        () => {
+          const text = s.capture();
+          const m = s.modes();
+          const v = read(text);
+          return procState(pid) !== 'T' && m.alternate && !m.cursor && text.includes('┌─ CPU') && /^q quit/m.test(text) && v.updated
+            ? v.updated
+            : null;
+        },
+        10_000,
+        50,
+      );
+      await waitFor(`fresh samples after fg (${how})`, () => read(s.capture()).updated !== back, 10_000, 100);
+    };
+    await suspendAndResume('Ctrl-Z', () => s.keys('C-z'));
+    await suspendAndResume('SIGTSTP', () => process.kill(pid, 'SIGTSTP'));
+
+    s.keys('q');
+    await waitFor('the shell back after q', () => s.currentCommand() === 'bash', 15_000, 100);
+    s.keys('-l', `echo "${EXIT_MARK}$?"`);
+    s.keys('Enter');
+    await waitFor('exit status 0', () => s.capture().includes(`${EXIT_MARK}0`), 5000, 50);
   });
 });

@@ -291,7 +291,7 @@ describe('keys, footer, header', () => {
       expect(footer).toContain(`${b.label} ${b.help}`);
     }
     expect(KEY_BINDINGS.flatMap((b) => b.keys)).toEqual(
-      expect.arrayContaining(['q', 'C-c', 'up', 'down', 'k', 't', 'h', 'o', 'e', 'c', 'r', 's']),
+      expect.arrayContaining(['q', 'C-c', 'up', 'down', 'k', 't', 'h', 'o', 'e', 'c', 'r', 's', 'C-z']),
     );
     expect(footer).toContain('s chart span');
     expect(visibleText(footerText(80))).toContain('s span');

@@ -9,6 +9,7 @@ import type { DashboardSnapshot } from '../../snapshot.js';
 import { DashboardState } from './dashboard-state.js';
 import { KEY_BINDINGS, type KeyAction } from './keys.js';
 import { createDashboardScreen } from './screen.js';
+import { handleSuspend } from './suspend.js';
 import { DashboardView } from './view.js';
 import { COORDINATOR } from './workers-model.js';
 
@@ -81,6 +82,13 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     });
   };
 
+  // After `fg`: the terminal may have been used (and resized) meanwhile, so everything is redrawn.
+  const suspender = handleSuspend(ui.screen.program, () => {
+    ui.screen.alloc();
+    view.relayout(Math.max(4, state.rows().length));
+    renderNow();
+  });
+
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   const quit = (): void => {
@@ -89,6 +97,7 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     if (renderTimer) clearTimeout(renderTimer);
     clearInterval(clockTimer);
     unsubscribe();
+    suspender.dispose();
     ui.destroy();
     resolveDone();
   };
@@ -106,6 +115,9 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
       case 'cycle-span':
         state.cycleSpan();
         requestRender();
+        return;
+      case 'suspend':
+        suspender.suspend();
         return;
       case 'crash-selected': {
         const row = state.selectedTarget();

@@ -11,7 +11,8 @@ export type KeyAction =
   | { kind: 'crash-selected'; how: FaultKind }
   | { kind: 'crash-coordinator' }
   | { kind: 'collect' }
-  | { kind: 'cycle-span' };
+  | { kind: 'cycle-span' }
+  | { kind: 'suspend' };
 
 export interface KeyBinding {
   /** Blessed key names. */
@@ -36,6 +37,9 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: ['c'], label: 'c', help: 'crash coordinator', action: { kind: 'crash-coordinator' } },
   { keys: ['r', 'space'], label: 'r', help: 'collect now', short: 'collect', action: { kind: 'collect' } },
   { keys: ['s'], label: 's', help: 'chart span', short: 'span', action: { kind: 'cycle-span' } },
+  // In raw mode the terminal sends Ctrl-Z as a key, not as SIGTSTP: the app suspends itself.
+  // Not in the footer: it is what Ctrl-Z does everywhere.
+  { keys: ['C-z'], label: '', help: '', action: { kind: 'suspend' } },
 ];
 
 /**
