@@ -65,6 +65,13 @@ describe('history on the time axis', () => {
     // Nothing for 4 s: the points slide left and the right edge is a gap.
     expect(slotValues(v, 'cpu', 9000)).toEqual([40, null, null, null, null]);
     expect(slotValues(view([]), 'cpu', 9000)).toEqual([null, null, null, null, null]);
+    // Another series opened the bucket of now, this one has no sample in it yet: it still ends at now.
+    const opened = view([
+      [3000, 30],
+      [4000, 40],
+      [5000, null],
+    ]);
+    expect(slotValues(opened, 'cpu', 5300)).toEqual([null, null, null, 30, 40]);
   });
 
   it('says the newest value (now, or only the last known), the min and the max', () => {

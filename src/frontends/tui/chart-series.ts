@@ -8,16 +8,18 @@ import { niceCeiling } from './format.js';
 export type ChartUnit = '%' | 'req/s' | 'ms';
 
 /**
- * `capacity` values, oldest first, the last one the newest bucket. The chart ends at now: a
- * bucket still being filled counts as now, and so does the one before it (a sample arrives some
- * time into its interval), so the right edge does not flicker; older than that, the missing
- * buckets show as a gap at the right, which is what a stopped engine looks like.
+ * `capacity` values, oldest first, the last one this series' newest bucket. The chart ends at
+ * now: the bucket still being filled counts as now, and so does the one before it (each worker
+ * samples at its own moment of the interval, so a bucket opened by one series has no value of
+ * another yet), so the right edge does not flicker; older than that, the missing buckets show
+ * as a gap at the right, which is what a stopped worker looks like.
  */
 export function slotValues(view: HistoryView, series: SeriesName, nowMs: number): Array<number | null> {
   const { stepMs, capacity, points } = view;
   const out = new Array<number | null>(capacity).fill(null);
   if (capacity <= 0 || !(stepMs > 0)) return out;
-  const newest = points.at(-1)?.t ?? -Infinity;
+  let newest = -Infinity;
+  for (const p of points) if (p[series] !== null) newest = p.t;
   const end = Math.max(newest, Math.floor(nowMs / stepMs) * stepMs - stepMs);
   for (const p of points) {
     const i = capacity - 1 - Math.round((end - p.t) / stepMs);
