@@ -426,4 +426,28 @@ describe('the terminal dashboard under tmux', () => {
     s.keys('Enter');
     await waitFor('exit status 0', () => s.capture().includes(`${EXIT_MARK}0`), 5000, 50);
   });
+
+  it.each([
+    ['TERM=dumb', 'TERM=dumb node dist/run.js --interval 200', /threadboard: TERM=dumb, so the terminal cannot draw the dashboard/],
+    ['no TERM', 'env -u TERM node dist/run.js --interval 200', /threadboard: TERM is not set, so the terminal cannot draw the dashboard/],
+  ])('%s on a terminal: plain text lines, never a screen', async (label, command, note) => {
+    const s = startInShell(`plain-${label.replace(/\W/g, '')}-${process.pid}`, 100, 30, command);
+    let everAlternate = false;
+    const text = await waitFor(
+      'two blocks of plain lines',
+      () => {
+        everAlternate ||= s.modes().alternate;
+        const t = s.capture();
+        return (t.match(/^CPU \d+\.\d% {2}load: \[/gm) ?? []).length >= 2 ? t : null;
+      },
+      20_000,
+      100,
+    );
+    expect(text).toMatch(note);
+    expect(text).toMatch(/^MEM \[[#-]+\] \d+\.\d%/m);
+    expect(text).not.toContain('┌─');
+    expect(everAlternate).toBe(false);
+    s.keys('C-c');
+    await waitFor('the shell back after Ctrl-C', () => s.capture().includes(`${EXIT_MARK}0`), 15_000, 100);
+  });
 });

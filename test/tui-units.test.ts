@@ -16,6 +16,7 @@ import { footerText, KEY_BINDINGS } from '../dist/src/frontends/tui/keys.js';
 import { computeLayout, MIN_CHART_ROWS, panelSplit, split, type Rect } from '../dist/src/frontends/tui/layout.js';
 import { coreLines, cpuLines, memoryLines, packSegments, requestLines } from '../dist/src/frontends/tui/panel-text.js';
 import { snapshotLines } from '../dist/src/frontends/cli/text-lines.js';
+import { chooseOutput } from '../dist/src/frontends/cli/screen-choice.js';
 import { escapeTags, visibleText } from '../dist/src/frontends/tui/tags.js';
 import { workerRows } from '../dist/src/frontends/tui/workers-model.js';
 import { workerTableLines } from '../dist/src/frontends/tui/workers-table.js';
@@ -374,5 +375,18 @@ describe('dashboard state', () => {
     const st = new DashboardState(1000);
     expect(st.span).toBe('2m');
     expect([st.cycleSpan(), st.cycleSpan(), st.cycleSpan()]).toEqual(['30m', '3h', '2m']);
+  });
+});
+
+describe('screen or plain text', () => {
+  it('draws a screen only on a terminal whose type can address the cursor', () => {
+    expect(chooseOutput({ plain: false, isTTY: true, term: 'xterm-256color' })).toEqual({ kind: 'screen', why: null });
+    expect(chooseOutput({ plain: true, isTTY: true, term: 'xterm-256color' })).toEqual({ kind: 'plain', why: null });
+    expect(chooseOutput({ plain: false, isTTY: false, term: 'xterm-256color' })).toEqual({ kind: 'plain', why: null });
+    // Not a terminal anyway: nothing to explain, whatever TERM says.
+    expect(chooseOutput({ plain: false, isTTY: false, term: undefined }).why).toBeNull();
+    for (const term of ['dumb', '', 'unknown', undefined]) expect(chooseOutput({ plain: false, isTTY: true, term }).kind).toBe('plain');
+    expect(chooseOutput({ plain: false, isTTY: true, term: 'dumb' }).why).toMatch(/^TERM=dumb, so the terminal cannot draw the dashboard/);
+    expect(chooseOutput({ plain: false, isTTY: true, term: undefined }).why).toMatch(/^TERM is not set/);
   });
 });
