@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './helpers.js';
 import { buildTerminfoFixtures } from './terminfo-fixtures.js';
 
@@ -28,6 +28,15 @@ function tmux(...args: string[]): string {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+/**
+ * An idle session for the whole file: tmux's server exits with its last session, and a test
+ * that starts one while the previous test's kill-session is taking the server down gets
+ * "server exited unexpectedly".
+ */
+beforeAll(() => {
+  tmux('new-session', '-d', '-s', `keep-${process.pid}`, 'cat');
+});
 
 const sessions: string[] = [];
 afterEach(() => {
@@ -51,6 +60,10 @@ afterAll(() => {
 
 interface Screen {
   name: string;
+  /** Whether the pane shows the alternate screen (the dashboard's) and the cursor. */
+  modes(): { alternate: boolean; cursor: boolean };
+  /** The process the shell runs in the foreground or as its last job. */
+  jobPid(): number;
   capture(): string;
   /** The visible screen and the scrollback above it: where anything printed before the dashboard went. */
   captureAll(): string;
@@ -60,8 +73,18 @@ interface Screen {
   currentCommand(): string;
 }
 
-/** A shell in a detached tmux window of the given size, running `command`, then echoing its exit code. */
-function startInShell(name: string, cols: number, rows: number, command: string, env: Record<string, string> = {}): Screen {
+/**
+ * A shell in a detached tmux window of the given size, running `command`, then echoing its exit
+ * code (unless `markExit` is false: a job stopped by Ctrl-Z would run the echo at once).
+ */
+function startInShell(
+  name: string,
+  cols: number,
+  rows: number,
+  command: string,
+  env: Record<string, string> = {},
+  { markExit = true } = {},
+): Screen {
   const envArgs = Object.entries({ LANG: 'C.UTF-8', PS1: '$ ', ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   tmux('new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), '-c', repo, ...envArgs, 'bash --norc --noprofile');
   sessions.push(name);
@@ -76,13 +99,26 @@ function startInShell(name: string, cols: number, rows: number, command: string,
       return { cols: Number(c), rows: Number(r) };
     },
     currentCommand: () => tmux('display-message', '-p', '-t', name, '#{pane_current_command}').trim(),
+    jobPid: () => {
+      const shell = tmux('display-message', '-p', '-t', name, '#{pane_pid}').trim();
+      return Number(readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/)[0]);
+    },
+    modes: () => {
+      const [alternate, cursor] = tmux('display-message', '-p', '-t', name, '#{alternate_on} #{cursor_flag}').trim().split(' ');
+      return { alternate: alternate === '1', cursor: cursor === '1' };
+    },
   };
-  screen.keys('-l', `${command}; echo "${EXIT_MARK}$?"`);
+  screen.keys('-l', markExit ? `${command}; echo "${EXIT_MARK}$?"` : command);
   screen.keys('Enter');
   return screen;
 }
 
 /** Values the tests read off the screen. */
+/** A process' state letter from /proc: R, S, T (stopped), Z… */
+function procState(pid: number): string {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0]!;
+}
+
 function read(text: string) {
   const num = (re: RegExp): number | null => {
     const m = re.exec(text);
@@ -144,7 +180,17 @@ describe('the terminal dashboard under tmux', () => {
     expect(first.text).toMatch(/DEMO TRAFFIC: requests come from a/);
     expect(first.text.split('\n')[0]).toMatch(/DEMO TRAFFIC\s*$/);
     expect(first.text).toMatch(/NAME +THREAD +STATUS +RESTARTS +UPTIME +LAST EXIT/);
-    expect(first.text).toMatch(/q quit .*↑↓ select .*k kill .*t throw .*h hang .*o out of memory .*c crash coordinator .*r collect now/);
+    expect(first.text).toMatch(
+      /q quit .*↑↓ select .*k kill .*t throw .*e exit .*h hang .*o oom .*c crash coordinator .*r collect .*s span/,
+    );
+    // Every chart has its label line and axes with units; the span is the last 2 minutes.
+    // (From 100 up a value has no decimal: a busy machine starts at 100 %.)
+    expect(first.text).toMatch(/│now \d+(\.\d)?% {2}min \d+(\.\d)?% {2}max \d+(\.\d)?%/);
+    expect(first.text).toMatch(/100%┤/);
+    expect(first.text).toMatch(/\d+ req\/s┤/);
+    expect(first.text).toMatch(/└-2m─+-1m─+now│/);
+    // The terminfo conversion is the dashboard's business, not the user's: not in the event log.
+    expect(first.text).not.toContain('terminfo');
 
     // 2. The values move: fresh samples, more requests.
     await waitFor(
@@ -250,7 +296,15 @@ describe('the terminal dashboard under tmux', () => {
     // The header reaches the right edge (capture-pane trims the badge's trailing space).
     expect([...resized[0]!.trimEnd()].length).toBeGreaterThanOrEqual(159);
 
-    // 7. Quit: the terminal is restored, the process gone, the shell back.
+    // 7. Switch the chart span: every panel's x axis follows, and it cycles back.
+    const axes = (text: string, span: string): number => text.split('\n').join('').split(`└-${span}─`).length - 1;
+    for (const span of ['30m', '3h', '2m']) {
+      s.keys('s');
+      // CPU, MEM and the two REQ charts (rate and p99) at 160×50, all on the new span.
+      await waitFor(`every chart on the ${span} span`, () => axes(snap(), span) === 4, 5000, 50);
+    }
+
+    // 8. Quit: the terminal is restored, the process gone, the shell back.
     s.keys('q');
     const after = await waitFor(
       'the shell back after q',
@@ -307,8 +361,7 @@ describe('the terminal dashboard under tmux', () => {
   it('costs little CPU: engine and screen together, at the default 1 s interval', async () => {
     const s = startInShell(`cpu-${process.pid}`, 120, 40, 'node dist/run.js');
     await waitFor('the dashboard up', () => read(s.capture()).coordinator?.status === 'running', 20_000, 100);
-    const shell = tmux('display-message', '-p', '-t', s.name, '#{pane_pid}').trim();
-    const pid = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/)[0]!;
+    const pid = s.jobPid();
     const ticks = (): number => {
       // utime and stime, fields 14 and 15, after the parenthesised command name.
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -331,6 +384,79 @@ describe('the terminal dashboard under tmux', () => {
     await waitFor('the too-small notice', () => /needs a terminal of at least 80×20; this one is 70×18/.test(s.capture()), 20_000, 100);
     tmux('resize-window', '-t', s.name, '-x', '100', '-y', '30');
     await waitFor('the dashboard once there is room', () => read(s.capture()).coordinator?.status === 'running', 10_000, 100);
+    s.keys('C-c');
+    await waitFor('the shell back after Ctrl-C', () => s.capture().includes(`${EXIT_MARK}0`), 15_000, 100);
+  });
+
+  it('Ctrl-Z (and kill -TSTP) gives the terminal back and stops the process; fg redraws the live dashboard', async () => {
+    // No exit mark: bash runs the rest of a command line at once when its first command stops.
+    const s = startInShell(`suspend-${process.pid}`, 100, 30, 'node dist/run.js', { NCURSES_NO_UTF8_ACS: '1' }, { markExit: false });
+    await waitFor('the dashboard up', () => read(s.capture()).coordinator?.status === 'running', 20_000, 100);
+    const pid = s.jobPid();
+    expect(s.modes()).toEqual({ alternate: true, cursor: false });
+
+    const suspendAndResume = async (how: string, suspend: () => void): Promise<void> => {
+      suspend();
+      const stopped = await waitFor(
+        `stopped by ${how}, the shell's prompt on the main screen, the cursor shown`,
+        () => {
+          const text = s.capture();
+          const last = text.trimEnd().split('\n').at(-1) ?? '';
+          const m = s.modes();
+          return procState(pid) === 'T' && /Stopped\s+node dist\/run\.js/.test(text) && /[$#]$/.test(last) && !m.alternate && m.cursor
+            ? text
+            : null;
+        },
+        10_000,
+        50,
+      );
+      expect(stopped).not.toContain('┌─ CPU');
+      s.keys('fg', 'Enter');
+      const back = await waitFor(
+        `the dashboard redrawn after fg (${how})`,
+        () => {
+          const text = s.capture();
+          const m = s.modes();
+          const v = read(text);
+          return procState(pid) !== 'T' && m.alternate && !m.cursor && text.includes('┌─ CPU') && /^q quit/m.test(text) && v.updated
+            ? v.updated
+            : null;
+        },
+        10_000,
+        50,
+      );
+      await waitFor(`fresh samples after fg (${how})`, () => read(s.capture()).updated !== back, 10_000, 100);
+    };
+    await suspendAndResume('Ctrl-Z', () => s.keys('C-z'));
+    await suspendAndResume('SIGTSTP', () => process.kill(pid, 'SIGTSTP'));
+
+    s.keys('q');
+    await waitFor('the shell back after q', () => s.currentCommand() === 'bash', 15_000, 100);
+    s.keys('-l', `echo "${EXIT_MARK}$?"`);
+    s.keys('Enter');
+    await waitFor('exit status 0', () => s.capture().includes(`${EXIT_MARK}0`), 5000, 50);
+  });
+
+  it.each([
+    ['TERM=dumb', 'TERM=dumb node dist/run.js --interval 200', /threadboard: TERM=dumb, so the terminal cannot draw the dashboard/],
+    ['no TERM', 'env -u TERM node dist/run.js --interval 200', /threadboard: TERM is not set, so the terminal cannot draw the dashboard/],
+  ])('%s on a terminal: plain text lines, never a screen', async (label, command, note) => {
+    const s = startInShell(`plain-${label.replace(/\W/g, '')}-${process.pid}`, 100, 30, command);
+    let everAlternate = false;
+    const text = await waitFor(
+      'two blocks of plain lines',
+      () => {
+        everAlternate ||= s.modes().alternate;
+        const t = s.capture();
+        return (t.match(/^CPU \d+\.\d% {2}load: \[/gm) ?? []).length >= 2 ? t : null;
+      },
+      20_000,
+      100,
+    );
+    expect(text).toMatch(note);
+    expect(text).toMatch(/^MEM \[[#-]+\] \d+\.\d%/m);
+    expect(text).not.toContain('┌─');
+    expect(everAlternate).toBe(false);
     s.keys('C-c');
     await waitFor('the shell back after Ctrl-C', () => s.capture().includes(`${EXIT_MARK}0`), 15_000, 100);
   });

@@ -1,16 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import type { AccessLogSection, DashboardSnapshot, ExitEvent, RestartEvent } from '../dist/src/index.js';
+import type { AccessLogSection, DashboardSnapshot, ExitEvent, RecoveredEvent, RestartEvent } from '../dist/src/index.js';
 import { DashboardState } from '../dist/src/frontends/tui/dashboard-state.js';
-import { EVENT_LOG_LIMIT, EventLog, exitText, RecoveryWatch, restartText, shortMessage } from '../dist/src/frontends/tui/event-log.js';
+import {
+  EVENT_LOG_LIMIT,
+  EventLog,
+  exitText,
+  groupFailedText,
+  recoveredText,
+  restartText,
+  shortMessage,
+} from '../dist/src/frontends/tui/event-log.js';
 import { clock, duration, fit, gauge, millis, niceCeiling, percent } from '../dist/src/frontends/tui/format.js';
 import { DEMO_BADGE, headerText } from '../dist/src/frontends/tui/header.js';
-import { historyCapacity, historyLabels, Ring, SampleSeries } from '../dist/src/frontends/tui/history.js';
 import { footerText, KEY_BINDINGS } from '../dist/src/frontends/tui/keys.js';
 import { computeLayout, MIN_CHART_ROWS, panelSplit, split, type Rect } from '../dist/src/frontends/tui/layout.js';
 import { coreLines, cpuLines, memoryLines, packSegments, requestLines } from '../dist/src/frontends/tui/panel-text.js';
 import { snapshotLines } from '../dist/src/frontends/cli/text-lines.js';
+import { chooseOutput } from '../dist/src/frontends/cli/screen-choice.js';
 import { escapeTags, visibleText } from '../dist/src/frontends/tui/tags.js';
-import { WorkersModel } from '../dist/src/frontends/tui/workers-model.js';
+import { workerRows } from '../dist/src/frontends/tui/workers-model.js';
 import { workerTableLines } from '../dist/src/frontends/tui/workers-table.js';
 
 const T0 = Date.parse('2026-01-01T12:00:00.000Z');
@@ -99,35 +107,6 @@ describe('format', () => {
   it('escapes tags in foreign text and measures visible text', () => {
     expect(escapeTags('a{b}c')).toBe('a{open}b{close}c');
     expect(visibleText(`{bold}x{/bold} ${escapeTags('{y}')}{/}`)).toBe('x {y}');
-  });
-});
-
-describe('history', () => {
-  it('Ring keeps the newest values, oldest first', () => {
-    const r = new Ring(3);
-    for (const v of [1, 2, 3, 4, 5]) r.push(v);
-    expect(r.values()).toEqual([3, 4, 5]);
-    expect(r.max()).toBe(5);
-    expect(r.length).toBe(3);
-    expect(() => new Ring(0)).toThrow(RangeError);
-  });
-
-  it('SampleSeries takes one point per new sample time, ignoring repeats and gaps', () => {
-    const s = new SampleSeries(5);
-    expect(s.offer('t1', 10)).toBe(true);
-    expect(s.offer('t1', 11)).toBe(false);
-    expect(s.offer(null, 12)).toBe(false);
-    expect(s.offer('t2', undefined)).toBe(false);
-    expect(s.offer('t2', 13)).toBe(true);
-    expect(s.values()).toEqual([10, 13]);
-    expect(s.version).toBe(2);
-  });
-
-  it('covers 60 s at any interval, labelled back from now', () => {
-    expect(historyCapacity(1000)).toBe(61);
-    expect(historyCapacity(200)).toBe(301);
-    expect(historyLabels(3, 1000)).toEqual(['-2s', '-1s', 'now']);
-    expect(historyLabels(2, 500)).toEqual(['-0.5s', 'now']);
   });
 });
 
@@ -234,60 +213,60 @@ describe('panel text', () => {
   });
 });
 
-describe('workers model and table', () => {
-  const exit = (target: string, threadId: number, at: number): ExitEvent => ({
-    target,
-    threadId,
-    reason: 'hang',
-    message: 'no heartbeat for 1000 ms',
-    at: iso(at),
-    willRestart: true,
-  });
-  const restart = (target: string, oldThreadId: number, newThreadId: number, at: number): RestartEvent => ({
-    target,
-    restarts: 1,
-    oldThreadId,
-    newThreadId,
-    delayMs: 0,
-    downtimeMs: 40,
-    at: iso(at),
-  });
+/** The snapshot main pushes while the coordinator is down: every thread restarting, none running. */
+function coordinatorDown(at: number): DashboardSnapshot {
+  const s = snapshot({}, T0);
+  return {
+    ...s,
+    stale: ['cpu', 'memory', 'requests'],
+    coordinator: {
+      status: 'restarting',
+      restarts: 2,
+      threadId: null,
+      startedAt: iso(T0 - 60_000),
+      lastExit: { reason: 'error', message: 'boom', at: iso(at) },
+      eventLoopUtilization: null,
+      heapUsedMiB: null,
+      cpuPercent: null,
+    },
+    workers: s.workers.map((w) => ({ ...w, status: 'restarting' as const, threadId: null, startedAt: null, restarts: 3 })),
+  };
+}
 
+describe('workers rows and table', () => {
   it('rows come from the snapshot: coordinator first, uptimes from when each thread started', () => {
-    const m = new WorkersModel();
-    m.applySnapshot(snapshot(), T0);
-    const rows = m.rows();
+    expect(workerRows(null)).toEqual([]);
+    const rows = workerRows(snapshot());
     expect(rows.map((r) => r.name)).toEqual(['coordinator', 'cpu', 'memory', 'requests']);
-    expect(rows.every((r) => r.since === T0 - 60_000)).toBe(true);
+    expect(rows[0]).toMatchObject({ threadId: 1, status: 'running', restarts: 0, since: T0 - 60_000, lastExit: null });
+    expect(rows.slice(1).every((r) => r.since === T0 - 30_000)).toBe(true);
   });
 
-  it('an exit shows at once, even for the coordinator, which pushes no snapshot while dead', () => {
-    const m = new WorkersModel();
-    m.applySnapshot(snapshot(), T0);
-    m.applyExit(exit('coordinator', 1, T0 + 1000));
-    const down = m.rows();
-    expect(down[0]).toMatchObject({ status: 'restarting', threadId: null, lastExit: { reason: 'hang', at: T0 + 1000 } });
-    expect(down.slice(1).every((r) => r.status === 'restarting' && r.threadId === null)).toBe(true);
-    m.applyRestart(restart('coordinator', 1, 9, T0 + 1100));
-    expect(m.rows()[0]).toMatchObject({ status: 'running', threadId: 9, restarts: 1, since: T0 + 1100 });
-  });
-
-  it('a restarted worker keeps the start time its restart event gave it', () => {
-    const m = new WorkersModel();
-    m.applySnapshot(snapshot(), T0);
-    m.applyExit(exit('cpu', 2, T0 + 1000));
-    m.applyRestart(restart('cpu', 2, 7, T0 + 1040));
-    const s = snapshot();
-    s.workers[0] = { ...s.workers[0]!, threadId: 7, restarts: 1 };
-    m.applySnapshot(s, T0 + 5000);
-    expect(m.rows()[1]).toMatchObject({ threadId: 7, since: T0 + 1040 });
+  it('a restarting coordinator and its workers show from the snapshot alone: no thread, no uptime, restarts since start', () => {
+    const rows = workerRows(coordinatorDown(T0 + 1000));
+    expect(rows[0]).toMatchObject({
+      status: 'restarting',
+      threadId: null,
+      restarts: 2,
+      since: null,
+      lastExit: { reason: 'error', message: 'boom', at: T0 + 1000 },
+    });
+    for (const r of rows.slice(1)) expect(r).toMatchObject({ status: 'restarting', threadId: null, since: null, restarts: 3 });
+    const { lines } = workerTableLines(rows, 0, 70, T0 + 3000);
+    expect(visibleText(lines[0]!)).toMatch(/^▶ coordinator +- restarting +2 +- error 2s ago/);
+    expect(visibleText(lines[1]!)).toMatch(/^ {2}cpu +- restarting +3 +- +-/);
   });
 
   it('draws the table to the width, marks the selected row, and says the last exit and its age', () => {
-    const m = new WorkersModel();
-    m.applySnapshot(snapshot(), T0);
-    m.applyExit(exit('memory', 3, T0));
-    const { header, lines } = workerTableLines(m.rows(), 2, 70, T0 + 12_000);
+    const s = snapshot();
+    s.workers[1] = {
+      ...s.workers[1]!,
+      status: 'restarting',
+      threadId: null,
+      startedAt: null,
+      lastExit: { reason: 'hang', message: '', at: iso(T0) },
+    };
+    const { header, lines } = workerTableLines(workerRows(s), 2, 70, T0 + 12_000);
     expect(visibleText(header)).toMatch(/^ {2}NAME +THREAD STATUS +RESTARTS +UPTIME LAST EXIT +$/);
     expect(visibleText(header)).toHaveLength(70);
     for (const l of lines) expect(visibleText(l)).toHaveLength(70);
@@ -297,8 +276,8 @@ describe('workers model and table', () => {
   });
 });
 
-describe('event log and recovery', () => {
-  it('writes crash and restart lines with reason and recovery time, bounded in length', () => {
+describe('event log', () => {
+  it('writes crash, restart and recovery lines with reason and times, bounded in length', () => {
     const e: ExitEvent = {
       target: 'cpu',
       threadId: 4,
@@ -310,23 +289,16 @@ describe('event log and recovery', () => {
     expect(visibleText(exitText(e))).toBe('✖ cpu thread 4 died: oom (ERR_WORKER_OUT_OF_MEMORY), restarting');
     const r: RestartEvent = { target: 'cpu', restarts: 2, oldThreadId: 4, newThreadId: 8, delayMs: 100, downtimeMs: 142.5, at: iso(T0) };
     expect(visibleText(restartText(r))).toBe('✔ cpu restarted: thread 4 → 8 in 143 ms, backoff 100 ms (restart #2)');
+    const rec: RecoveredEvent = { target: 'cpu', threadId: 8, diedAt: iso(T0), at: iso(T0 + 181), ms: 181 };
+    expect(visibleText(recoveredText(rec))).toBe('✔ cpu recovered: first fresh sample 181 ms after it died (thread 8)');
+    expect(visibleText(groupFailedText({ group: 'g', workers: ['a', 'b'], message: 'too many restarts', at: iso(T0) }))).toBe(
+      '✖ group g (a, b) gave up: too many restarts; the built-in workers carry on',
+    );
     expect(shortMessage('x'.repeat(100), 10)).toBe(`${'x'.repeat(9)}…`);
     const log = new EventLog();
     for (let i = 0; i < EVENT_LOG_LIMIT + 50; i++) log.add(T0, `line ${i}`);
     expect(log.all()).toHaveLength(EVENT_LOG_LIMIT);
     expect(log.all().at(-1)).toContain(`line ${EVENT_LOG_LIMIT + 49}`);
-  });
-
-  it('recovery is the first fresh sample after the death, per worker and for the coordinator', () => {
-    const w = new RecoveryWatch();
-    w.onExit({ target: 'cpu', threadId: 2, reason: 'killed', message: '', at: iso(T0), willRestart: true });
-    w.onExit({ target: 'coordinator', threadId: 1, reason: 'error', message: '', at: iso(T0), willRestart: true });
-    expect(w.onSnapshot(snapshot({}, T0 - 10))).toEqual([]);
-    expect(w.onSnapshot(snapshot({}, T0 + 120))).toEqual([
-      { target: 'cpu', ms: 120 },
-      { target: 'coordinator', ms: 120 },
-    ]);
-    expect(w.onSnapshot(snapshot({}, T0 + 500))).toEqual([]);
   });
 });
 
@@ -337,8 +309,10 @@ describe('keys, footer, header', () => {
       expect(footer).toContain(`${b.label} ${b.help}`);
     }
     expect(KEY_BINDINGS.flatMap((b) => b.keys)).toEqual(
-      expect.arrayContaining(['q', 'C-c', 'up', 'down', 'k', 't', 'h', 'o', 'e', 'c', 'r']),
+      expect.arrayContaining(['q', 'C-c', 'up', 'down', 'k', 't', 'h', 'o', 'e', 'c', 'r', 's', 'C-z']),
     );
+    expect(footer).toContain('s chart span');
+    expect(visibleText(footerText(80))).toContain('s span');
     for (const w of [60, 80, 100, 120])
       expect(visibleText(footerText(w)).length).toBeLessThanOrEqual(Math.max(w, visibleText(footerText(0)).length));
     expect(visibleText(footerText(80)).length).toBeLessThanOrEqual(80);
@@ -356,41 +330,81 @@ describe('keys, footer, header', () => {
 });
 
 describe('dashboard state', () => {
-  it('feeds histories once per sample, logs crashes, restarts and recoveries, keeps the selection in range', () => {
+  it('lists crash, restart and recovery events; rows change only with a snapshot; keeps the selection in range', () => {
     const st = new DashboardState(1000);
     st.onSnapshot(snapshot({}, T0), T0);
-    st.onSnapshot(snapshot({}, T0), T0 + 10); // same samples pushed again
-    st.onSnapshot(snapshot({}, T0 + 1000), T0 + 1000);
-    expect(st.cpu.values()).toEqual([42.5, 42.5]);
-    expect(st.rps.length).toBe(2);
     st.select(10);
     expect(st.selectedTarget()?.name).toBe('requests');
     st.select(-10);
     expect(st.selectedTarget()?.name).toBe('coordinator');
     st.onExit({ target: 'coordinator', threadId: 1, reason: 'error', message: 'boom', at: iso(T0 + 1500), willRestart: true });
+    // An event is a log line, not a correction of the table: the engine's next snapshot says it.
+    expect(st.rows()[0]).toMatchObject({ status: 'running', threadId: 1 });
+    st.onSnapshot(coordinatorDown(T0 + 1500), T0 + 1510);
+    expect(st.rows().map((r) => r.status)).toEqual(['restarting', 'restarting', 'restarting', 'restarting']);
     st.onRestart({ target: 'coordinator', restarts: 1, oldThreadId: 1, newThreadId: 9, delayMs: 0, downtimeMs: 50, at: iso(T0 + 1550) });
-    const s = snapshot(
-      {
-        coordinator: {
-          status: 'running',
-          restarts: 1,
-          threadId: 9,
-          startedAt: iso(T0 + 1550),
-          lastExit: { reason: 'error', message: 'boom', at: iso(T0 + 1500) },
-          eventLoopUtilization: null,
-          heapUsedMiB: null,
-          cpuPercent: null,
-        },
-      },
-      T0 + 1600,
-    );
-    st.onSnapshot(s, T0 + 1600);
+    // A fresh sample after the death is no recovery line by itself: that is the engine's 'recovered' event.
+    st.onSnapshot(snapshot({}, T0 + 1600), T0 + 1600);
+    expect(st.log.all().map(visibleText).join('\n')).not.toContain('recovered');
+    st.onRecovered({ target: 'coordinator', threadId: 9, diedAt: iso(T0 + 1500), at: iso(T0 + 1600), ms: 100 });
     const text = st.log.all().map(visibleText).join('\n');
     expect(text).toContain('coordinator thread 1 died: error (boom), restarting');
     expect(text).toContain('coordinator restarted: thread 1 → 9');
-    expect(text).toContain('coordinator recovered: first fresh sample 100 ms after it died');
-    expect(st.rows()[0]).toMatchObject({ threadId: 9, restarts: 1, status: 'running' });
-    st.onFailed({ target: 'coordinator', message: 'too many restarts', at: iso(T0 + 2000) });
-    expect(st.rows().every((r) => r.status === 'failed')).toBe(true);
+    expect(text).toContain('coordinator recovered: first fresh sample 100 ms after it died (thread 9)');
+  });
+
+  it('shows FAILED from the snapshot, and logs refused samples and access-log changes once each', () => {
+    const st = new DashboardState(1000);
+    const s = snapshot();
+    st.onSnapshot(s, T0);
+    expect(st.failed).toBe(false);
+    const refused = {
+      ...s,
+      workers: s.workers.map((w, i) => (i === 0 ? { ...w, sampleErrors: 1, lastSampleError: { message: 'not JSON', at: iso(T0) } } : w)),
+    };
+    st.onSnapshot(refused, T0 + 1);
+    st.onSnapshot(refused, T0 + 2);
+    const log: AccessLogSection = {
+      path: '/x.log',
+      status: 'waiting',
+      detail: 'waiting for /x.log to appear',
+      error: null,
+      lines: 0,
+      malformed: 0,
+      overlong: 0,
+      malformedExample: null,
+      truncations: 0,
+      rotations: 0,
+      pendingBytes: 0,
+      watching: false,
+      replay: null,
+    };
+    st.onSnapshot({ ...refused, accessLog: log }, T0 + 3);
+    st.onAccessLog({ path: '/x.log', status: 'waiting', detail: log.detail, error: null, at: iso(T0 + 4) });
+    const down = coordinatorDown(T0 + 5);
+    st.onSnapshot({ ...down, coordinator: { ...down.coordinator, status: 'failed' } }, T0 + 6);
+    expect(st.failed).toBe(true);
+    const text = st.log.all().map(visibleText);
+    expect(text.filter((l) => l.includes('! cpu sample refused: not JSON'))).toHaveLength(1);
+    expect(text.filter((l) => l.includes('… access log waiting for /x.log to appear'))).toHaveLength(1);
+  });
+
+  it('cycles the chart span for every panel: 2m → 30m → 3h → 2m', () => {
+    const st = new DashboardState(1000);
+    expect(st.span).toBe('2m');
+    expect([st.cycleSpan(), st.cycleSpan(), st.cycleSpan()]).toEqual(['30m', '3h', '2m']);
+  });
+});
+
+describe('screen or plain text', () => {
+  it('draws a screen only on a terminal whose type can address the cursor', () => {
+    expect(chooseOutput({ plain: false, isTTY: true, term: 'xterm-256color' })).toEqual({ kind: 'screen', why: null });
+    expect(chooseOutput({ plain: true, isTTY: true, term: 'xterm-256color' })).toEqual({ kind: 'plain', why: null });
+    expect(chooseOutput({ plain: false, isTTY: false, term: 'xterm-256color' })).toEqual({ kind: 'plain', why: null });
+    // Not a terminal anyway: nothing to explain, whatever TERM says.
+    expect(chooseOutput({ plain: false, isTTY: false, term: undefined }).why).toBeNull();
+    for (const term of ['dumb', '', 'unknown', undefined]) expect(chooseOutput({ plain: false, isTTY: true, term }).kind).toBe('plain');
+    expect(chooseOutput({ plain: false, isTTY: true, term: 'dumb' }).why).toMatch(/^TERM=dumb, so the terminal cannot draw the dashboard/);
+    expect(chooseOutput({ plain: false, isTTY: true, term: undefined }).why).toMatch(/^TERM is not set/);
   });
 });

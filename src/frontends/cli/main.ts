@@ -13,6 +13,7 @@ import { dashboardOptionsFor } from './engine-options.js';
 import { cliOptionMessage } from './option-errors.js';
 import { jsonSnapshot } from './json.js';
 import { startPlainPrinter } from './plain.js';
+import { chooseOutput } from './screen-choice.js';
 
 export const EXIT_USAGE = 2;
 export const EXIT_FAILURE = 1;
@@ -42,7 +43,10 @@ async function runOutput(cli: CliOptions, dash: Dashboard, demo: DemoTraffic | n
     process.stdout.write(JSON.stringify(snapshot, null, 2) + '\n');
     return;
   }
-  if (!cli.plain && process.stdout.isTTY) {
+  const output = chooseOutput({ plain: cli.plain, isTTY: process.stdout.isTTY === true, term: process.env.TERM });
+  // On stderr, like the live page's address: stdout stays the plain output alone.
+  if (output.why) process.stderr.write(`threadboard: ${output.why}\n`);
+  if (output.kind === 'screen') {
     // Loaded only here: the plain and JSON outputs never pay for blessed.
     const { runTerminalDashboard } = await import('../tui/app.js');
     const tui = await runTerminalDashboard(dash, {

@@ -1,15 +1,15 @@
 /**
  * The terminal live dashboard: wires the engine's pushes and the keyboard to DashboardState,
- * and DashboardState to the view. Renders only when something changed, at most a few times a
- * second, plus once a second for the clocks: never in a loop.
+ * and DashboardState and the engine's chart history to the view. Renders only when something
+ * changed, at most a few times a second, plus once a second for the clocks: never in a loop.
  */
 import type { Dashboard } from '../../main/dashboard.js';
-import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../../events.js';
 import type { FaultKind } from '../../protocol/control.js';
 import type { DashboardSnapshot } from '../../snapshot.js';
 import { DashboardState } from './dashboard-state.js';
 import { KEY_BINDINGS, type KeyAction } from './keys.js';
 import { createDashboardScreen } from './screen.js';
+import { handleSuspend } from './suspend.js';
 import { DashboardView } from './view.js';
 import { COORDINATOR } from './workers-model.js';
 
@@ -42,7 +42,7 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     renderTimer = null;
     if (closed) return;
     lastRender = now();
-    view.render(state, lastRender);
+    view.render(state, dash.history(state.span), lastRender);
   };
   const requestRender = (): void => {
     if (closed || renderTimer) return;
@@ -53,32 +53,22 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     state.onSnapshot(s, now());
     requestRender();
   };
-  const onExit = (e: ExitEvent): void => {
-    state.onExit(e);
-    requestRender();
-  };
-  const onRestart = (e: RestartEvent): void => {
-    state.onRestart(e);
-    requestRender();
-  };
-  const onFailed = (e: FailedEvent): void => {
-    state.onFailed(e);
-    requestRender();
-  };
-  const onGroupFailed = (e: GroupFailedEvent): void => {
-    state.onGroupFailed(e);
-    requestRender();
-  };
-  const onAccessLog = (e: AccessLogEvent): void => {
-    state.onAccessLog(e);
-    requestRender();
-  };
-  dash.on('snapshot', onSnapshot);
-  dash.on('exit', onExit);
-  dash.on('restart', onRestart);
-  dash.on('failed', onFailed);
-  dash.on('group-failed', onGroupFailed);
-  dash.on('access-log', onAccessLog);
+  /** Each event goes to the state, then a render is asked for. */
+  const andRender =
+    <E>(apply: (e: E) => void) =>
+    (e: E): void => {
+      apply(e);
+      requestRender();
+    };
+  const unsubscribe = dash.subscribe({
+    snapshot: onSnapshot,
+    exit: andRender((e) => state.onExit(e)),
+    restart: andRender((e) => state.onRestart(e)),
+    recovered: andRender((e) => state.onRecovered(e)),
+    failed: andRender((e) => state.onFailed(e)),
+    'group-failed': andRender((e) => state.onGroupFailed(e)),
+    'access-log': andRender((e) => state.onAccessLog(e)),
+  });
   // Uptimes and "… ago" advance even when the interval is long.
   const clockTimer = setInterval(requestRender, 1000);
 
@@ -92,6 +82,13 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     });
   };
 
+  // After `fg`: the terminal may have been used (and resized) meanwhile, so everything is redrawn.
+  const suspender = handleSuspend(ui.screen.program, () => {
+    ui.screen.alloc();
+    view.relayout(Math.max(4, state.rows().length));
+    renderNow();
+  });
+
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   const quit = (): void => {
@@ -99,12 +96,8 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     closed = true;
     if (renderTimer) clearTimeout(renderTimer);
     clearInterval(clockTimer);
-    dash.off('snapshot', onSnapshot);
-    dash.off('exit', onExit);
-    dash.off('restart', onRestart);
-    dash.off('failed', onFailed);
-    dash.off('group-failed', onGroupFailed);
-    dash.off('access-log', onAccessLog);
+    unsubscribe();
+    suspender.dispose();
     ui.destroy();
     resolveDone();
   };
@@ -118,6 +111,13 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
       case 'select':
         state.select(action.delta);
         requestRender();
+        return;
+      case 'cycle-span':
+        state.cycleSpan();
+        requestRender();
+        return;
+      case 'suspend':
+        suspender.suspend();
         return;
       case 'crash-selected': {
         const row = state.selectedTarget();
@@ -152,7 +152,6 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     renderNow();
   });
 
-  if (ui.terminfo.note) state.action(ui.terminfo.note, now());
   if (options.demo) state.action(options.demo.notice, now());
   if (options.webUrl) state.action(`live page at ${options.webUrl}`, now());
   renderNow();

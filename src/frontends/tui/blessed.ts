@@ -1,6 +1,6 @@
 /**
- * Blessed and the one blessed-contrib widget the dashboard draws with, loaded with types.
- * Both are CommonJS whose exports Node's ESM loader cannot name, hence require().
+ * Blessed, loaded with types: it is CommonJS whose exports Node's ESM loader cannot name,
+ * hence require().
  */
 import { createRequire } from 'node:module';
 import type * as Blessed from 'blessed';
@@ -9,6 +9,7 @@ const require = createRequire(import.meta.url);
 
 export const blessed = require('blessed') as typeof Blessed;
 export type { Widgets } from 'blessed';
+export type Program = Blessed.BlessedProgram;
 
 /** Program options blessed accepts but @types/blessed does not declare. */
 export interface ProgramOptions {
@@ -29,33 +30,4 @@ export function createProgram(options: ProgramOptions): Blessed.BlessedProgram {
 /** Blessed's terminfo search path, which terminfo-compat prepends a directory to. */
 export function terminfoSearchPath(): Array<string | string[]> {
   return (blessed as unknown as { tput: { ipaths: Array<string | string[]> } }).tput.ipaths;
-}
-
-export interface LineSeries {
-  title: string;
-  x: string[];
-  y: number[];
-  style?: { line?: string };
-}
-
-export interface LineChartOptions extends Blessed.Widgets.BoxOptions {
-  minY?: number;
-  maxY?: number;
-  numYLabels?: number;
-  wholeNumbersOnly?: boolean;
-  xLabelPadding?: number;
-  xPadding?: number;
-  showLegend?: boolean;
-  style?: { line?: string; text?: string; baseline?: string };
-}
-
-export interface LineChart extends Blessed.Widgets.BoxElement {
-  options: LineChartOptions;
-  setData(series: LineSeries[]): void;
-}
-
-const lineFactory = require('blessed-contrib/lib/widget/charts/line.js') as (options: LineChartOptions) => LineChart;
-
-export function lineChart(options: LineChartOptions): LineChart {
-  return lineFactory(options);
 }

@@ -1,8 +1,11 @@
 /**
- * Everything the terminal dashboard shows, derived from the engine's pushes and the user's
- * keys, with no blessed in it: the view only reads it. Tests drive it with plain objects.
+ * Everything the terminal dashboard shows that is not chart history, with no blessed in it: the
+ * latest snapshot, the event log, the user's selection and chart span. The view only reads it;
+ * tests drive it with plain objects. It renders what the engine says and lists its events: it
+ * derives no thread state of its own.
  */
-import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../../events.js';
+import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, RecoveredEvent, RestartEvent } from '../../events.js';
+import { HISTORY_SPANS, type HistorySpan } from '../../main/history.js';
 import type { AccessLogSection, DashboardSnapshot } from '../../snapshot.js';
 import {
   accessLogText,
@@ -13,49 +16,33 @@ import {
   groupFailedText,
   problemText,
   recoveredText,
-  RecoveryWatch,
   restartText,
   sampleErrorText,
 } from './event-log.js';
-import { historyCapacity, SampleSeries } from './history.js';
-import { WorkersModel, type WorkerRow } from './workers-model.js';
+import { workerRows, type WorkerRow } from './workers-model.js';
 
 export class DashboardState {
   snapshot: DashboardSnapshot | null = null;
-  readonly workers = new WorkersModel();
-  readonly cpu: SampleSeries;
-  readonly memory: SampleSeries;
-  readonly rps: SampleSeries;
   readonly log = new EventLog();
-  private readonly recovery = new RecoveryWatch();
   /** Index into rows(); the coordinator is row 0. */
   selected = 0;
-  failed: string | null = null;
+  /** The chart history every panel shows. */
+  span: HistorySpan = HISTORY_SPANS[0]!;
+  private rowsCache: WorkerRow[] = [];
   /** The access-log state last shown in the log (status and error code), so each change shows once. */
   private accessLogShown: string | null = null;
 
-  constructor(readonly intervalMs: number) {
-    const capacity = historyCapacity(intervalMs);
-    this.cpu = new SampleSeries(capacity);
-    this.memory = new SampleSeries(capacity);
-    this.rps = new SampleSeries(capacity);
-  }
+  constructor(readonly intervalMs: number) {}
 
   onSnapshot(s: DashboardSnapshot, nowMs: number): void {
     const before = this.snapshot;
     this.snapshot = s;
+    this.rowsCache = workerRows(s);
     for (const w of s.workers) {
       const seen = before?.workers.find((x) => x.name === w.name)?.sampleErrors ?? 0;
       if (w.sampleErrors > seen && w.lastSampleError)
         this.log.add(Date.parse(w.lastSampleError.at), sampleErrorText(w.name, w.lastSampleError.message));
     }
-    this.workers.applySnapshot(s, nowMs);
-    if (this.failed) this.workers.markFailed();
-    const sampleAt = (name: string): string | null => s.workers.find((w) => w.name === name)?.lastSampleAt ?? null;
-    this.cpu.offer(sampleAt('cpu'), s.cpu?.usage);
-    this.memory.offer(sampleAt('memory'), s.memory?.usagePercent);
-    this.rps.offer(sampleAt('requests'), s.requests?.rps);
-    for (const r of this.recovery.onSnapshot(s)) this.log.add(nowMs, recoveredText(r.target, r.ms));
     // The first state (before any event reached us) and any change an event did not bring.
     if (s.accessLog) this.noteAccessLog(s.accessLog, nowMs);
     this.clampSelection();
@@ -73,19 +60,18 @@ export class DashboardState {
   }
 
   onExit(e: ExitEvent): void {
-    this.workers.applyExit(e);
-    this.recovery.onExit(e);
     this.log.add(Date.parse(e.at), exitText(e));
   }
 
   onRestart(e: RestartEvent): void {
-    this.workers.applyRestart(e);
     this.log.add(Date.parse(e.at), restartText(e));
   }
 
+  onRecovered(e: RecoveredEvent): void {
+    this.log.add(Date.parse(e.at), recoveredText(e));
+  }
+
   onFailed(e: FailedEvent): void {
-    this.failed = e.message;
-    this.workers.markFailed();
     this.log.add(Date.parse(e.at), failedText(e));
   }
 
@@ -101,8 +87,13 @@ export class DashboardState {
     this.log.add(nowMs, problemText(text));
   }
 
+  /** Whether the engine gave up: its snapshot says so (the header shows FAILED). */
+  get failed(): boolean {
+    return this.snapshot?.coordinator.status === 'failed';
+  }
+
   rows(): WorkerRow[] {
-    return this.workers.rows();
+    return this.rowsCache;
   }
 
   select(delta: number): void {
@@ -113,6 +104,13 @@ export class DashboardState {
   /** The selected row's name, the target of the crash keys. */
   selectedTarget(): WorkerRow | null {
     return this.rows()[this.selected] ?? null;
+  }
+
+  /** The next span (2m → 30m → 3h → 2m), for every panel at once. */
+  cycleSpan(): HistorySpan {
+    const i = HISTORY_SPANS.indexOf(this.span);
+    this.span = HISTORY_SPANS[(i + 1) % HISTORY_SPANS.length]!;
+    return this.span;
   }
 
   private clampSelection(): void {

@@ -2,11 +2,9 @@
  * The event log: crashes, restarts, recoveries and what the user asked for, one tagged line
  * each, newest last, bounded so a crash loop cannot grow memory.
  */
-import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, RestartEvent } from '../../events.js';
-import type { DashboardSnapshot } from '../../snapshot.js';
+import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, RecoveredEvent, RestartEvent } from '../../events.js';
 import { clock, millis } from './format.js';
 import { escapeTags } from './tags.js';
-import { COORDINATOR } from './workers-model.js';
 
 export const EVENT_LOG_LIMIT = 200;
 
@@ -44,8 +42,9 @@ export function restartText(e: RestartEvent): string {
   return `{green-fg}✔ ${e.target}{/green-fg} restarted: thread ${e.oldThreadId ?? '-'} → ${e.newThreadId} in ${millis(e.downtimeMs)}${backoff} (restart #${e.restarts})`;
 }
 
-export function recoveredText(target: string, ms: number): string {
-  return `{green-fg}✔ ${target}{/green-fg} recovered: first fresh sample ${millis(ms)} after it died`;
+/** Recovery as the engine measures it, one rule for every front end: death to first fresh sample. */
+export function recoveredText(e: RecoveredEvent): string {
+  return `{green-fg}✔ ${e.target}{/green-fg} recovered: first fresh sample ${millis(e.ms)} after it died (thread ${e.threadId})`;
 }
 
 export function failedText(e: FailedEvent): string {
@@ -80,36 +79,4 @@ export function actionText(text: string): string {
 
 export function problemText(text: string): string {
   return `{red-fg}! ${shortMessage(text, 120)}{/red-fg}`;
-}
-
-/**
- * Recovery as the crash demo measures it: from a thread's death to its replacement's first
- * sample in a snapshot (for the coordinator: the first sample its new workers deliver).
- */
-export class RecoveryWatch {
-  private pending = new Map<string, number>();
-
-  onExit(e: ExitEvent): void {
-    if (e.willRestart) this.pending.set(e.target, Date.parse(e.at));
-    else this.pending.delete(e.target);
-  }
-
-  /** The targets that recovered in this snapshot, with milliseconds from death to fresh sample. */
-  onSnapshot(s: DashboardSnapshot): Array<{ target: string; ms: number }> {
-    const done: Array<{ target: string; ms: number }> = [];
-    for (const [target, diedAt] of this.pending) {
-      const sampleAt =
-        target === COORDINATOR
-          ? s.coordinator.status === 'running'
-            ? s.lastUpdated
-            : null
-          : (s.workers.find((w) => w.name === target && w.status === 'running')?.lastSampleAt ?? null);
-      const t = sampleAt === null ? NaN : Date.parse(sampleAt);
-      if (t > diedAt) {
-        done.push({ target, ms: t - diedAt });
-        this.pending.delete(target);
-      }
-    }
-    return done;
-  }
 }

@@ -10,7 +10,9 @@ export type KeyAction =
   | { kind: 'select'; delta: -1 | 1 }
   | { kind: 'crash-selected'; how: FaultKind }
   | { kind: 'crash-coordinator' }
-  | { kind: 'collect' };
+  | { kind: 'collect' }
+  | { kind: 'cycle-span' }
+  | { kind: 'suspend' };
 
 export interface KeyBinding {
   /** Blessed key names. */
@@ -18,6 +20,8 @@ export interface KeyBinding {
   /** What the footer shows for the key(s). */
   label: string;
   help: string;
+  /** The help in fewer letters, for a narrower footer; the help itself when absent. */
+  short?: string;
   action: KeyAction;
 }
 
@@ -29,25 +33,33 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: ['t'], label: 't', help: 'throw', action: { kind: 'crash-selected', how: 'throw' } },
   { keys: ['e'], label: 'e', help: 'exit', action: { kind: 'crash-selected', how: 'exit' } },
   { keys: ['h'], label: 'h', help: 'hang', action: { kind: 'crash-selected', how: 'hang' } },
-  { keys: ['o'], label: 'o', help: 'out of memory', action: { kind: 'crash-selected', how: 'oom' } },
+  { keys: ['o'], label: 'o', help: 'out of memory', short: 'oom', action: { kind: 'crash-selected', how: 'oom' } },
   { keys: ['c'], label: 'c', help: 'crash coordinator', action: { kind: 'crash-coordinator' } },
-  { keys: ['r', 'space'], label: 'r', help: 'collect now', action: { kind: 'collect' } },
+  { keys: ['r', 'space'], label: 'r', help: 'collect now', short: 'collect', action: { kind: 'collect' } },
+  { keys: ['s'], label: 's', help: 'chart span', short: 'span', action: { kind: 'cycle-span' } },
+  // In raw mode the terminal sends Ctrl-Z as a key, not as SIGTSTP: the app suspends itself.
+  // Not in the footer: it is what Ctrl-Z does everywhere.
+  { keys: ['C-z'], label: '', help: '', action: { kind: 'suspend' } },
 ];
 
-/** The footer for a given width: full help if it fits, else keys with short words, else keys alone. */
+/**
+ * The footer for a given width, the first that fits of: full help; short words; the crash keys
+ * folded into one group, full then short words; keys alone.
+ */
 export function footerText(width: number): string {
   const shown = KEY_BINDINGS.filter((b) => b.label !== '');
   const crashKeys = shown.filter((b) => b.action.kind === 'crash-selected');
-  const others = shown.filter((b) => b.action.kind !== 'crash-selected');
+  const [quit, select, ...rest] = shown.filter((b) => b.action.kind !== 'crash-selected') as [KeyBinding, KeyBinding, ...KeyBinding[]];
   const key = (label: string): string => `{bold}{cyan-fg}${label}{/cyan-fg}{/bold}`;
-  const part = (b: KeyBinding): string => `${key(b.label)} ${b.help}`;
-  const [quit, select, ...rest] = others;
-  const full = [part(quit!), part(select!), `crash selected: ${crashKeys.map(part).join(' ')}`, ...rest.map(part)].join('  ');
-  const compact = [part(quit!), part(select!), `${crashKeys.map((b) => key(b.label)).join('/')} crash selected`, ...rest.map(part)].join(
-    '  ',
-  );
-  const bare = [quit, select, ...crashKeys, ...rest].map((b) => key(b!.label)).join(' ');
-  for (const candidate of [full, compact, bare]) {
+  const line = (short: boolean, folded: boolean): string => {
+    const part = (b: KeyBinding): string => `${key(b.label)} ${short ? (b.short ?? b.help) : b.help}`;
+    const crash = folded
+      ? `${crashKeys.map((b) => key(b.label)).join('/')} ${short ? 'crash' : 'crash selected'}`
+      : `crash selected: ${crashKeys.map(part).join(' ')}`;
+    return [part(quit), part(select), crash, ...rest.map(part)].join('  ');
+  };
+  const bare = [quit, select, ...crashKeys, ...rest].map((b) => key(b.label)).join(' ');
+  for (const candidate of [line(false, false), line(true, false), line(false, true), line(true, true)]) {
     if (visibleText(candidate).length <= width) return candidate;
   }
   return bare;

@@ -1,13 +1,15 @@
 /**
  * Screen layout as arithmetic on the terminal size, recomputed on every resize. Blessed's
- * percentage sizes would re-lay boxes by themselves, but the charts draw on a canvas sized at
- * creation, so the app needs the numbers anyway; having them here makes them testable.
+ * percentage sizes would re-lay boxes by themselves, but the charts are drawn as text to an
+ * exact number of rows and columns, so the app needs the numbers anyway; having them here
+ * makes them testable.
  *
  *   header                                       (1 row)
  *   CPU          | Memory        | Requests      (about 55 % of the rest)
  *   Workers                | Events               (the rest)
  *   footer: keys                                 (1 row)
  */
+import { MIN_CHART_HEIGHT } from './chart.js';
 
 export interface Rect {
   left: number;
@@ -32,8 +34,8 @@ export interface Layout {
 
 export const MIN_COLS = 80;
 export const MIN_ROWS = 20;
-/** A chart shorter than this has no room for its plot between its axis labels, so it is hidden. */
-export const MIN_CHART_ROWS = 7;
+/** A chart shorter than this has no room for its plot between its label line and x axis, so it is hidden. */
+export const MIN_CHART_ROWS = MIN_CHART_HEIGHT;
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 
@@ -76,4 +78,15 @@ export function panelSplit(panel: Rect, textRows: number): { textRows: number; c
   const text = Math.min(inner, textRows);
   const rest = inner - text;
   return { textRows: text, chartRows: rest >= MIN_CHART_ROWS ? rest : 0 };
+}
+
+/**
+ * Rows for each of a panel's `count` charts (REQ has two: rate and p99) out of `rows`: shared
+ * evenly, the first ones first, while each gets at least MIN_CHART_ROWS; a chart with no room
+ * gets 0 and is hidden, so a short panel keeps its first chart whole.
+ */
+export function chartHeights(rows: number, count: number): number[] {
+  const shown = Math.max(0, Math.min(count, Math.floor(rows / MIN_CHART_ROWS)));
+  const heights = shown > 0 ? split(rows, shown) : [];
+  return Array.from({ length: count }, (_, i) => heights[i] ?? 0);
 }

@@ -4,12 +4,18 @@
  * user-defined capabilities it cannot compile. Its warning boxes stay off: the app reports
  * what matters in its own event log.
  */
+import { debuglog } from 'node:util';
 import { blessed, createProgram, terminfoSearchPath, type Widgets } from './blessed.js';
-import { prepareTerminfo, type TerminfoFix } from './terminfo-compat.js';
+import { prepareTerminfo } from './terminfo-compat.js';
+
+/**
+ * What the terminfo fix did is ours, not the user's business: it stays out of the event log,
+ * and NODE_DEBUG=threadboard prints it on stderr (before the screen takes the terminal).
+ */
+const debug = debuglog('threadboard');
 
 export interface DashboardScreen {
   screen: Widgets.Screen;
-  terminfo: TerminfoFix;
   /** Restores the terminal (main screen, cursor, cooked mode) and releases stdin. */
   destroy(): void;
 }
@@ -17,6 +23,7 @@ export interface DashboardScreen {
 export function createDashboardScreen(): DashboardScreen {
   const term = process.env.TERM;
   const terminfo = prepareTerminfo(term, terminfoSearchPath());
+  if (terminfo.note) debug('%s', terminfo.note);
   const program = createProgram({
     input: process.stdin,
     output: process.stdout,
@@ -38,7 +45,6 @@ export function createDashboardScreen(): DashboardScreen {
   let destroyed = false;
   return {
     screen,
-    terminfo,
     destroy() {
       if (destroyed) return;
       destroyed = true;

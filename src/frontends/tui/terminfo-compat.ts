@@ -10,7 +10,7 @@ import path from 'node:path';
 import { entrySubpaths, terminfoFormat, toLegacyTerminfo } from './terminfo.js';
 
 export interface TerminfoFix {
-  /** What was done, for the event log; null when nothing was needed. */
+  /** What was done, for debugging (NODE_DEBUG=threadboard); null when nothing was needed. */
   note: string | null;
   dispose(): void;
 }

@@ -3,13 +3,14 @@
  * purpose: every string it shows comes from a pure function.
  */
 import os from 'node:os';
-import { blessed, lineChart, type LineChart, type Widgets } from './blessed.js';
+import type { HistoryView, SeriesName } from '../../main/history.js';
+import { blessed, type Widgets } from './blessed.js';
+import { renderChart } from './chart.js';
+import { slotValues, type ChartUnit } from './chart-series.js';
 import type { DashboardState } from './dashboard-state.js';
-import { niceCeiling } from './format.js';
 import { headerText } from './header.js';
-import { historyLabels, type SampleSeries } from './history.js';
 import { footerText } from './keys.js';
-import { computeLayout, MIN_COLS, MIN_ROWS, panelSplit, type Layout, type Rect } from './layout.js';
+import { chartHeights, computeLayout, MIN_COLS, MIN_ROWS, panelSplit, type Layout, type Rect } from './layout.js';
 import { cpuLines, memoryLines, packSegments, requestLines, staleLines } from './panel-text.js';
 import { workerTableLines } from './workers-table.js';
 
@@ -17,13 +18,17 @@ export interface ViewOptions {
   demo: { url: string } | null;
 }
 
+/** What one chart of a panel draws: a series of the engine's history, in its unit and color. */
+interface ChartOf {
+  series: SeriesName;
+  unit: ChartUnit;
+  color: string;
+}
+
 interface Panel {
   box: Widgets.BoxElement;
   text: Widgets.BoxElement;
-  chart: LineChart;
-  chartColor: string;
-  /** Chart size the canvas was made for, and the series version last drawn on it. */
-  canvas: { width: number; height: number; version: number };
+  charts: Array<ChartOf & { el: Widgets.BoxElement }>;
 }
 
 const BORDER = { type: 'line' as const };
@@ -58,9 +63,12 @@ export class DashboardView {
     const box = (o: Widgets.BoxOptions): Widgets.BoxElement => blessed.box({ tags: true, wrap: false, ...o });
     this.header = box({ parent: screen, style: { bg: 'blue', fg: 'white' } });
     this.footer = box({ parent: screen });
-    this.cpu = this.panel(' CPU ', 'green');
-    this.memory = this.panel(' MEM ', 'cyan');
-    this.requests = this.panel(options.demo ? ' REQ · DEMO TRAFFIC ' : ' REQ ', 'yellow');
+    this.cpu = this.panel(' CPU ', [{ series: 'cpu', unit: '%', color: 'green' }]);
+    this.memory = this.panel(' MEM ', [{ series: 'mem', unit: '%', color: 'cyan' }]);
+    this.requests = this.panel(options.demo ? ' REQ · DEMO TRAFFIC ' : ' REQ ', [
+      { series: 'rps', unit: 'req/s', color: 'yellow' },
+      { series: 'p99', unit: 'ms', color: 'magenta' },
+    ]);
     this.workers = box({ parent: screen, label: ' Workers ', border: BORDER, style: PANEL_STYLE });
     this.workersHeader = box({ parent: this.workers, top: 0, left: 0, height: 1 });
     this.workersBody = box({ parent: this.workers, top: 1, left: 0 });
@@ -78,23 +86,10 @@ export class DashboardView {
     this.relayout(4);
   }
 
-  private panel(label: string, chartColor: string): Panel {
+  private panel(label: string, charts: ChartOf[]): Panel {
     const box = blessed.box({ parent: this.screen, label, tags: true, border: BORDER, style: PANEL_STYLE });
     const text = blessed.box({ parent: box, top: 0, left: 0, tags: true, wrap: false });
-    const chart = lineChart({
-      minY: 0,
-      maxY: 100,
-      numYLabels: 4,
-      wholeNumbersOnly: true,
-      xLabelPadding: 3,
-      xPadding: 5,
-      showLegend: false,
-      style: { line: chartColor, text: 'white', baseline: 'white' },
-    });
-    // Appended after creation: the chart makes its canvas on 'attach', which a `parent` option
-    // would fire before the chart listens for it.
-    box.append(chart);
-    return { box, text, chart, chartColor, canvas: { width: -1, height: -1, version: -1 } };
+    return { box, text, charts: charts.map((c) => ({ ...c, el: blessed.box({ parent: box, left: 0, tags: true, wrap: false }) })) };
   }
 
   /** Re-lays every widget for the screen's current size. */
@@ -129,30 +124,34 @@ export class DashboardView {
     place(this.workersBody, { left: 0, top: 1, width: l.workers.width - 2, height: Math.max(0, l.workers.height - 3) });
   }
 
-  private fillPanel(p: Panel, rect: Rect, lines: string[], series: SampleSeries, intervalMs: number, maxY: number): void {
-    const inner = { width: Math.max(0, rect.width - 2), height: Math.max(0, rect.height - 2) };
+  /** The panel's text lines at the top; below them its charts, as many as have room. */
+  private fillPanel(p: Panel, rect: Rect, lines: string[], history: HistoryView, nowMs: number): void {
+    const width = Math.max(0, rect.width - 2);
     const { textRows, chartRows } = panelSplit(rect, lines.length);
-    place(p.text, { left: 0, top: 0, width: inner.width, height: textRows });
+    place(p.text, { left: 0, top: 0, width, height: textRows });
     p.text.setContent(lines.join('\n'));
-    if (chartRows === 0) {
-      p.chart.hide();
-      return;
-    }
-    p.chart.show();
-    if (p.canvas.width !== inner.width || p.canvas.height !== chartRows) {
-      place(p.chart, { left: 0, top: textRows, width: inner.width, height: chartRows });
-      // The canvas is sized once per 'attach'; a new size needs a new canvas.
-      p.chart.emit('attach');
-      p.canvas = { width: inner.width, height: chartRows, version: -1 };
-    }
-    if (series.length === 0 || (p.canvas.version === series.version && p.chart.options.maxY === maxY)) return;
-    p.chart.options.maxY = maxY;
-    const y = series.values();
-    p.chart.setData([{ title: '', x: historyLabels(y.length, intervalMs), y, style: { line: p.chartColor } }]);
-    p.canvas.version = series.version;
+    const heights = chartHeights(chartRows, p.charts.length);
+    const spanMs = history.stepMs * history.capacity;
+    let top = textRows;
+    p.charts.forEach((c, i) => {
+      const height = heights[i] ?? 0;
+      const chart =
+        height > 0
+          ? renderChart({ values: slotValues(history, c.series, nowMs), unit: c.unit, spanMs, width, height, color: c.color })
+          : [];
+      if (chart.length === 0) {
+        c.el.hide();
+        return;
+      }
+      c.el.show();
+      place(c.el, { left: 0, top, width, height });
+      c.el.setContent(chart.join('\n'));
+      top += height;
+    });
   }
 
-  render(state: DashboardState, nowMs: number): void {
+  /** `history`: the engine's chart history for the span the state asks for (dash.history(state.span)). */
+  render(state: DashboardState, history: HistoryView, nowMs: number): void {
     const rows = state.rows();
     const wanted = computeLayout(this.screen.width as number, this.screen.height as number, Math.max(4, rows.length));
     if (wanted.workers.height !== this.layout.workers.height || wanted.cols !== this.layout.cols || wanted.rows !== this.layout.rows) {
@@ -163,38 +162,24 @@ export class DashboardView {
       const s = state.snapshot;
       this.header.setContent(
         headerText(
-          { host: this.host, intervalMs: state.intervalMs, snapshot: s, demo: this.options.demo !== null, failed: state.failed !== null },
+          { host: this.host, intervalMs: state.intervalMs, snapshot: s, demo: this.options.demo !== null, failed: state.failed },
           l.header.width,
         ),
       );
       this.footer.setContent(footerText(l.footer.width));
-      const cpuInner = l.cpu.width - 2;
-      // Per-core lines take at most a third of the panel, so the history keeps its room.
-      const coreRows = Math.max(1, Math.floor((l.cpu.height - 2) / 3));
       const stale = (section: string, width: number): string[] => staleLines(s?.stale.includes(section) ?? false, width);
-      this.fillPanel(
-        this.cpu,
-        l.cpu,
-        [...stale('cpu', cpuInner), ...cpuLines(s?.cpu ?? null, cpuInner, coreRows)],
-        state.cpu,
-        state.intervalMs,
-        100,
-      );
+      const cpuInner = l.cpu.width - 2;
+      // Per-core lines take at most a third of the panel, so the chart keeps its room.
+      const coreRows = Math.max(1, Math.floor((l.cpu.height - 2) / 3));
+      const cpuText = [...stale('cpu', cpuInner), ...cpuLines(s?.cpu ?? null, cpuInner, coreRows)];
+      this.fillPanel(this.cpu, l.cpu, cpuText, history, nowMs);
       const memInner = l.memory.width - 2;
-      this.fillPanel(
-        this.memory,
-        l.memory,
-        [...stale('memory', memInner), ...memoryLines(s?.memory ?? null, memInner)],
-        state.memory,
-        state.intervalMs,
-        100,
-      );
+      this.fillPanel(this.memory, l.memory, [...stale('memory', memInner), ...memoryLines(s?.memory ?? null, memInner)], history, nowMs);
       const reqInner = l.requests.width - 2;
       const reqLines = [...stale('requests', reqInner), ...requestLines(s?.requests ?? null, s?.accessLog ?? null, reqInner)];
       if (this.options.demo)
         reqLines.push(...packSegments(['{yellow-fg}demo app{/yellow-fg}', `{yellow-fg}${this.options.demo.url}{/yellow-fg}`], reqInner));
-      const rpsMax = niceCeiling(Math.max(0, state.rps.max()) * 1.2, 5);
-      this.fillPanel(this.requests, l.requests, reqLines, state.rps, state.intervalMs, rpsMax);
+      this.fillPanel(this.requests, l.requests, reqLines, history, nowMs);
       const table = workerTableLines(rows, state.selected, l.workers.width - 2, nowMs);
       this.workersHeader.setContent(table.header);
       this.workersBody.setContent(table.lines.join('\n'));
