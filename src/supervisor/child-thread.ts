@@ -13,6 +13,9 @@ import { NO_VITALS, type ChildSpec, type ThreadVitals } from './types.js';
 
 type Elu = ReturnType<Worker['performance']['eventLoopUtilization']>;
 
+/** A watchdog woken this much later than it asked (at least) means its own thread was not running. */
+const LATE_WAKE_MS = 250;
+
 export interface ChildThreadEvents {
   ready: [];
   message: [body: unknown];
@@ -33,6 +36,7 @@ export class ChildThread extends EventEmitter<ChildThreadEvents> {
   private readonly exitPromise: Promise<void>;
   private resolveExit!: () => void;
   private lastElu: Elu | null = null;
+  private watchdogDueAt = 0;
   private lastCpu: { micros: number; atMs: number } | null = null;
   private vitalsNow: ThreadVitals = NO_VITALS;
 
@@ -167,6 +171,7 @@ export class ChildThread extends EventEmitter<ChildThreadEvents> {
    */
   private armWatchdog(delayMs: number): void {
     if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdogDueAt = performance.now() + delayMs;
     this.watchdog = setTimeout(() => this.checkWatchdog(), delayMs);
     // The watchdog must never be what keeps a host process alive.
     this.watchdog.unref();
@@ -175,6 +180,14 @@ export class ChildThread extends EventEmitter<ChildThreadEvents> {
   private checkWatchdog(): void {
     this.watchdog = null;
     if (this.exited) return;
+    // Woken far later than it asked: this thread did not run either (the process was stopped,
+    // Ctrl-Z or SIGSTOP, or its loop was blocked), so silence from the child proves nothing
+    // yet. The clock kept running through the stop; give the child a whole deadline from now.
+    const late = performance.now() - this.watchdogDueAt;
+    if (late > Math.max(LATE_WAKE_MS, this.spec.hangTimeoutMs / 2)) {
+      this.armWatchdog(this.ready ? this.spec.hangTimeoutMs : this.spec.startTimeoutMs);
+      return;
+    }
     if (!this.ready) {
       this.hangDetail = `did not report ready within ${this.spec.startTimeoutMs} ms; terminated by the watchdog`;
       void this.terminate('hang');

@@ -3,7 +3,7 @@
  * uncaught exception, an unhandled rejection) shows as that process's exit, not as vitest's.
  * The script imports the built package by path; `print(x)` writes one JSON line the test reads.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,8 @@ export interface ScenarioOptions {
   /** Descriptor limit for the child (ulimit -n). */
   maxFiles?: number;
   timeoutMs?: number;
+  /** Called with the child process once it is spawned (to signal it, say). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 const PRELUDE = `
@@ -54,6 +56,7 @@ export async function runScenario(body: string, options: ScenarioOptions = {}): 
   try {
     return await new Promise<ScenarioResult>((resolve, reject) => {
       const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      options.onSpawn?.(child);
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
