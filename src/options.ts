@@ -74,9 +74,9 @@ export interface EngineOptions {
   callTimeoutMs?: number;
   /** The longest collect() waits for workers to answer. Default 2000. */
   collectTimeoutMs?: number;
-  /** Heap limits of each metric worker (so a runaway ends in an OOM of that worker alone). Default 64 MB old space. */
+  /** Heap limits of each metric worker (so a runaway ends in an OOM of that worker alone). Default 64 MiB old space. */
   workerResourceLimits?: ResourceLimits;
-  /** Heap limits of the coordinator thread. Default 128 MB old space. */
+  /** Heap limits of the coordinator thread. Default 128 MiB old space. */
   coordinatorResourceLimits?: ResourceLimits;
 }
 

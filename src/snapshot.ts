@@ -19,10 +19,10 @@ export interface CpuSection {
 }
 
 export interface MemorySection {
-  totalMb: number;
-  usedMb: number;
-  /** Always exactly totalMb - usedMb (whole megabytes, so the equality holds). */
-  freeMb: number;
+  totalMiB: number;
+  usedMiB: number;
+  /** Available memory (Linux MemAvailable): always exactly totalMiB - usedMiB (whole MiB, so the equality holds). */
+  freeMiB: number;
   usagePercent: number;
 }
 

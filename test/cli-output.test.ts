@@ -7,7 +7,7 @@ import { ISO, waitFor } from './helpers.js';
 const repo = path.resolve(import.meta.dirname, '..');
 
 const CPU = /^CPU (\d+\.\d)% {2}load: \[(\d+\.\d\d), (\d+\.\d\d), (\d+\.\d\d)\] {2}cores: (\d+)$/;
-const MEM = /^MEM \[([#-]{20})\] (\d+\.\d)% {2}(\d+)\/(\d+) MB$/;
+const MEM = /^MEM \[([#-]{20})\] (\d+\.\d)% {2}(\d+)\/(\d+) MiB$/;
 const REQ =
   /^REQ (\d+\.\d) rps {2}p50: (\d+\.\d\dms|–) {2}p99: (\d+\.\d\dms|–) {2}avg: (\d+\.\d\dms|–) {2}errors: (\d+\.\d\d)% {2}conns: (\d+) {2}total: (\d+)$/;
 const UPDATED = /^updated: (\S+)$/;
@@ -16,7 +16,7 @@ const latency = (text: string): number | null => (text === '–' ? null : Number
 
 interface Block {
   cpu: { usage: number; load: number[]; cores: number };
-  mem: { percent: number; usedMb: number; totalMb: number };
+  mem: { percent: number; usedMiB: number; totalMiB: number };
   /** null: no request of the interval had a known duration, shown as '–'. */
   req: { rps: number; p50: number | null; p99: number | null; errors: number; conns: number; total: number };
   updated: string;
@@ -32,7 +32,7 @@ function parseBlock(lines: string[]): Block {
   }) as [RegExpExecArray, RegExpExecArray, RegExpExecArray, RegExpExecArray];
   return {
     cpu: { usage: Number(c[1]), load: [Number(c[2]), Number(c[3]), Number(c[4])], cores: Number(c[5]) },
-    mem: { percent: Number(m[2]), usedMb: Number(m[3]), totalMb: Number(m[4]) },
+    mem: { percent: Number(m[2]), usedMiB: Number(m[3]), totalMiB: Number(m[4]) },
     req: { rps: Number(r[1]), p50: latency(r[2]!), p99: latency(r[3]!), errors: Number(r[5]), conns: Number(r[6]), total: Number(r[7]) },
     updated: u[1]!,
   };
@@ -77,8 +77,8 @@ describe('non-terminal output', () => {
       expect(b.cpu.usage).toBeGreaterThanOrEqual(0);
       expect(b.cpu.usage).toBeLessThanOrEqual(100);
       expect(b.cpu.cores).toBeGreaterThan(0);
-      expect(b.mem.usedMb).toBeLessThanOrEqual(b.mem.totalMb);
-      expect(b.mem.totalMb).toBeGreaterThan(0);
+      expect(b.mem.usedMiB).toBeLessThanOrEqual(b.mem.totalMiB);
+      expect(b.mem.totalMiB).toBeGreaterThan(0);
       expect(b.updated).toMatch(ISO);
       // Without --demo-traffic the CLI makes no requests of its own.
       expect(b.req.total).toBe(0);
@@ -149,7 +149,7 @@ describe('--json', () => {
     // A one-shot reading still covers a real window, not the few ms since the first sample.
     expect(s.cpu!.windowMs).toBeGreaterThanOrEqual(250);
     expect(s.cpu!.perCore).toHaveLength(s.cpu!.cores);
-    expect(s.memory!.freeMb).toBe(s.memory!.totalMb - s.memory!.usedMb);
+    expect(s.memory!.freeMiB).toBe(s.memory!.totalMiB - s.memory!.usedMiB);
     expect(s.requests).toMatchObject({ rps: 0, total: 0, activeConnections: 0 });
     expect(s.collectionCount).toBe(1);
     expect(s.lastUpdated).toMatch(ISO);

@@ -38,11 +38,11 @@ describe('engine: coordinator, three metric workers, collect and snapshot', () =
     for (const l of cpu.loadAvg) expect(Number.isFinite(l) && l >= 0).toBe(true);
 
     const mem = s.memory!;
-    expect(mem.totalMb).toBeGreaterThan(0);
-    expect(mem.usedMb).toBeGreaterThan(0);
-    expect(mem.usedMb).toBeLessThanOrEqual(mem.totalMb);
-    expect(mem.freeMb).toBe(mem.totalMb - mem.usedMb);
-    expect(mem.usagePercent).toBeCloseTo((mem.usedMb / mem.totalMb) * 100, 0);
+    expect(mem.totalMiB).toBeGreaterThan(0);
+    expect(mem.usedMiB).toBeGreaterThan(0);
+    expect(mem.usedMiB).toBeLessThanOrEqual(mem.totalMiB);
+    expect(mem.freeMiB).toBe(mem.totalMiB - mem.usedMiB);
+    expect(mem.usagePercent).toBeCloseTo((mem.usedMiB / mem.totalMiB) * 100, 0);
 
     const req = s.requests!;
     for (const k of ['rps', 'errorRate', 'activeConnections', 'total'] as const) {

@@ -56,11 +56,11 @@ describe('cpu and memory against the kernel', () => {
     expect(Math.max(...cpu.perCore)).toBeGreaterThanOrEqual(40);
   });
 
-  it('memory.usedMb agrees with MemTotal - MemAvailable (within 1 %)', async () => {
+  it('memory.usedMiB agrees with MemTotal - MemAvailable (within 1 %)', async () => {
     await dash.collect();
     const kernel = memAvailableMb();
     const mem = (await dash.getDashboard()).memory!;
-    expect(Math.abs(mem.totalMb - kernel.total) / kernel.total).toBeLessThanOrEqual(0.01);
-    expect(Math.abs(mem.usedMb - kernel.used) / kernel.used).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(mem.totalMiB - kernel.total) / kernel.total).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(mem.usedMiB - kernel.used) / kernel.used).toBeLessThanOrEqual(0.01);
   });
 });

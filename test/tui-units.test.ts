@@ -27,7 +27,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 function snapshot(over: Partial<DashboardSnapshot> = {}, at = T0): DashboardSnapshot {
   return {
     cpu: { usage: 42.5, windowMs: 1000, cores: 2, loadAvg: [0.5, 0.4, 0.3], perCore: [40, 45] },
-    memory: { totalMb: 8000, usedMb: 2000, freeMb: 6000, usagePercent: 25 },
+    memory: { totalMiB: 8000, usedMiB: 2000, freeMiB: 6000, usagePercent: 25 },
     requests: {
       rps: 12.3,
       rps10s: 11.1,
@@ -178,7 +178,7 @@ describe('panel text', () => {
     expect(visibleText(cpuLines(s.cpu, 60, 3)[0]!)).toBe('total 42.5%  cores 2  load 0.50 0.40 0.30');
     expect(memoryLines(s.memory, 40).map(visibleText)).toEqual([
       ` 25.0% ${'█'.repeat(8)}${'░'.repeat(25)}`,
-      'used 2000 / 8000 MB  free 6000 MB',
+      'used 2000 / 8000 MiB  free 6000 MiB',
     ]);
     expect(requestLines(s.requests, null, 40).map(visibleText)).toEqual([
       '12.3 rps  10s avg 11.1  total 1234',

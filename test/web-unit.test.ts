@@ -307,7 +307,7 @@ describe('latency buckets for Prometheus', () => {
 describe('snapshot to metric families', () => {
   const snap: DashboardSnapshot = {
     cpu: { usage: 42.5, windowMs: 1000, cores: 2, loadAvg: [0.5, 0.25, 0.125], perCore: [40, 45] },
-    memory: { totalMb: 1024, usedMb: 256, freeMb: 768, usagePercent: 25 },
+    memory: { totalMiB: 1024, usedMiB: 256, freeMiB: 768, usagePercent: 25 },
     requests: null,
     process: null,
     custom: {},

@@ -28,14 +28,14 @@ export function availableBytes(): number {
   return os.freemem();
 }
 
-const MB = 1024 * 1024;
+const MIB = 1024 * 1024;
 
-/** Whole megabytes so that freeMb === totalMb - usedMb holds exactly. */
+/** Whole MiB (2^20 bytes) so that freeMiB === totalMiB - usedMiB holds exactly. */
 export function memorySection(totalBytes: number, availBytes: number): MemorySection {
-  const totalMb = Math.round(totalBytes / MB);
-  const usedMb = Math.min(totalMb, Math.max(0, Math.round((totalBytes - availBytes) / MB)));
-  const usagePercent = totalMb === 0 ? 0 : Math.round((usedMb / totalMb) * 1000) / 10;
-  return { totalMb, usedMb, freeMb: totalMb - usedMb, usagePercent };
+  const totalMiB = Math.round(totalBytes / MIB);
+  const usedMiB = Math.min(totalMiB, Math.max(0, Math.round((totalBytes - availBytes) / MIB)));
+  const usagePercent = totalMiB === 0 ? 0 : Math.round((usedMiB / totalMiB) * 1000) / 10;
+  return { totalMiB, usedMiB, freeMiB: totalMiB - usedMiB, usagePercent };
 }
 
 export function sampleMemory(): MemorySection {

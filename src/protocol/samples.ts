@@ -97,7 +97,7 @@ function samplePayload(source: string, payload: unknown): Sample | string {
 }
 
 const CPU_KEYS: ReadonlyArray<keyof CpuSection> = ['cores', 'loadAvg', 'perCore', 'usage', 'windowMs'];
-const MEMORY_KEYS: ReadonlyArray<keyof MemorySection> = ['freeMb', 'totalMb', 'usagePercent', 'usedMb'];
+const MEMORY_KEYS: ReadonlyArray<keyof MemorySection> = ['freeMiB', 'totalMiB', 'usagePercent', 'usedMiB'];
 const REQUESTS_KEYS: ReadonlyArray<keyof RequestsInterval> = [
   'avgLatencyMs',
   'clientErrorRate',
@@ -134,13 +134,13 @@ function validateMemory(p: unknown): MemorySection | string {
   if (!isObject(p)) return 'not an object';
   const extra = exactKeys(p, MEMORY_KEYS);
   if (extra) return extra;
-  const { totalMb, usedMb, freeMb, usagePercent } = p;
-  if (!isNonNegativeInteger(totalMb) || !isNonNegativeInteger(usedMb) || !isNonNegativeInteger(freeMb)) {
-    return 'totalMb, usedMb and freeMb must be whole megabytes';
+  const { totalMiB, usedMiB, freeMiB, usagePercent } = p;
+  if (!isNonNegativeInteger(totalMiB) || !isNonNegativeInteger(usedMiB) || !isNonNegativeInteger(freeMiB)) {
+    return 'totalMiB, usedMiB and freeMiB must be whole MiB';
   }
-  if (freeMb !== totalMb - usedMb) return 'freeMb must equal totalMb - usedMb';
+  if (freeMiB !== totalMiB - usedMiB) return 'freeMiB must equal totalMiB - usedMiB';
   if (!inRange(usagePercent, 0, 100)) return 'usagePercent must be 0..100';
-  return { totalMb, usedMb, freeMb, usagePercent };
+  return { totalMiB, usedMiB, freeMiB, usagePercent };
 }
 
 function validateRequests(p: unknown): RequestsInterval | string {

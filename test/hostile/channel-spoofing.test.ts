@@ -39,7 +39,7 @@ describe('the sample channel', () => {
       { ...good, source: '', payload: {} },
       { ...good, source: 'memory', seq: -1, payload: {} },
       { ...good, source: 'cpu', payload: { usage: 500, cores: 2, loadAvg: [0, 0, 0], perCore: [] } },
-      { ...good, source: 'memory', payload: { totalMb: 10, usedMb: 4, freeMb: 5, usagePercent: 40 } },
+      { ...good, source: 'memory', payload: { totalMiB: 10, usedMiB: 4, freeMiB: 5, usagePercent: 40 } },
       { ...good, source: 'requests', payload: { rps: -1 } },
       { ...good, source: 'nobody-here', payload: { x: 1 } },
       { ...good, source: 'rogue', payload: { big: 1n } },
@@ -53,7 +53,7 @@ describe('the sample channel', () => {
       });
       expect(after.channel.rejected).toBe(bad.length);
       expect(after.cpu!.usage).toBeLessThanOrEqual(100);
-      expect(after.memory!.freeMb).toBe(after.memory!.totalMb - after.memory!.usedMb);
+      expect(after.memory!.freeMiB).toBe(after.memory!.totalMiB - after.memory!.usedMiB);
       expect(Object.keys(after.custom)).toEqual(['rogue']);
       expect(after.coordinator.restarts).toBe(0);
       expect(after.workers.every((w) => w.restarts === 0)).toBe(true);
@@ -65,7 +65,7 @@ describe('the sample channel', () => {
   it("refuses complete, well-formed samples posted under another worker's name", async () => {
     const forge = [
       { source: 'cpu', payload: { usage: 99.9, windowMs: 1000, cores: 64, loadAvg: [64, 64, 64], perCore: Array<number>(64).fill(99.9) } },
-      { source: 'memory', payload: { totalMb: 1, usedMb: 1, freeMb: 0, usagePercent: 100 } },
+      { source: 'memory', payload: { totalMiB: 1, usedMiB: 1, freeMiB: 0, usagePercent: 100 } },
       {
         source: 'requests',
         payload: {
@@ -102,7 +102,7 @@ describe('the sample channel', () => {
       });
       expect(s.channel.rejected).toBe(3);
       expect(realCores(s)).not.toBe(64);
-      expect(s.memory!.totalMb).toBeGreaterThan(1);
+      expect(s.memory!.totalMiB).toBeGreaterThan(1);
       expect(s.requests!.rps).toBe(0);
     } finally {
       await dash.stop();

@@ -9,7 +9,7 @@ const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 function snap(ms: number, v: { cpu?: number; mem?: number; rps?: number; p99?: number | null }): Sampled {
   return {
     cpu: v.cpu === undefined ? null : { usage: v.cpu, windowMs: 1000, cores: 1, loadAvg: [0, 0, 0], perCore: [v.cpu] },
-    memory: v.mem === undefined ? null : { totalMb: 100, usedMb: v.mem, freeMb: 100 - v.mem, usagePercent: v.mem },
+    memory: v.mem === undefined ? null : { totalMiB: 100, usedMiB: v.mem, freeMiB: 100 - v.mem, usagePercent: v.mem },
     requests:
       v.rps === undefined
         ? null

@@ -30,7 +30,7 @@ describe('memory', () => {
     expect(info.get('MemAvailable')).toBe(8192000 * 1024);
     expect(info.get('HugePages_Total')).toBe(0);
     const m = memorySection(info.get('MemTotal')!, info.get('MemAvailable')!);
-    expect(m).toEqual({ totalMb: 16000, usedMb: 8000, freeMb: 8000, usagePercent: 50 });
+    expect(m).toEqual({ totalMiB: 16000, usedMiB: 8000, freeMiB: 8000, usagePercent: 50 });
   });
 });
 
@@ -85,7 +85,7 @@ describe('envelope validation', () => {
     expect(problem({ ...ok, collectId: -2 })).toMatch(/collectId/);
     expect(problem({ ...ok, payload: undefined })).toMatch(/payload/);
     expect(problem({ ...ok, source: 'x'.repeat(65) })).toMatch(/source/);
-    expect(problem({ ...ok, source: 'memory', payload: { totalMb: 10, usedMb: 4, freeMb: 5, usagePercent: 40 } })).toMatch(/freeMb/);
+    expect(problem({ ...ok, source: 'memory', payload: { totalMiB: 10, usedMiB: 4, freeMiB: 5, usagePercent: 40 } })).toMatch(/freeMiB/);
   });
 });
 

@@ -20,7 +20,7 @@ export function snapshotLines(s: DashboardSnapshot): string[] {
   } else lines.push('CPU (waiting for first sample)');
   if (s.memory) {
     const m = s.memory;
-    lines.push(`MEM ${bar(m.usagePercent)} ${fixed(m.usagePercent)}%  ${m.usedMb}/${m.totalMb} MB${stale('memory')}`);
+    lines.push(`MEM ${bar(m.usagePercent)} ${fixed(m.usagePercent)}%  ${m.usedMiB}/${m.totalMiB} MiB${stale('memory')}`);
   } else lines.push('MEM (waiting for first sample)');
   if (s.requests) {
     const r = s.requests;

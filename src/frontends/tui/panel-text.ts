@@ -92,7 +92,7 @@ export function memoryLines(mem: MemorySection | null, width: number): string[] 
   const bar = Math.max(1, width - label.length - 1);
   return [
     `{bold}${label}{/bold} ${colored(gauge(mem.usagePercent, bar), loadColor(mem.usagePercent))}`,
-    ...packSegments([`used ${mem.usedMb} / ${mem.totalMb} MB`, `free ${mem.freeMb} MB`], width),
+    ...packSegments([`used ${mem.usedMiB} / ${mem.totalMiB} MiB`, `free ${mem.freeMiB} MiB`], width),
   ];
 }
 

@@ -100,7 +100,7 @@ export function snapshotFamilies(
 
   const mem = s.memory;
   f.push(
-    family('threadboard_memory_total_bytes', 'gauge', 'Total system memory, to the nearest MiB.', [], mem ? one(mem.totalMb * MIB) : []),
+    family('threadboard_memory_total_bytes', 'gauge', 'Total system memory, to the nearest MiB.', [], mem ? one(mem.totalMiB * MIB) : []),
   );
   f.push(
     family(
@@ -108,16 +108,16 @@ export function snapshotFamilies(
       'gauge',
       'System memory in use (total minus available), to the nearest MiB.',
       [],
-      mem ? one(mem.usedMb * MIB) : [],
+      mem ? one(mem.usedMiB * MIB) : [],
     ),
   );
   f.push(
     family(
-      'threadboard_memory_free_bytes',
+      'threadboard_memory_available_bytes',
       'gauge',
-      'System memory available (total minus used), to the nearest MiB.',
+      'System memory available to start new work without swapping (Linux MemAvailable), to the nearest MiB.',
       [],
-      mem ? one(mem.freeMb * MIB) : [],
+      mem ? one(mem.freeMiB * MIB) : [],
     ),
   );
 

@@ -192,7 +192,7 @@ function render(s) {
   setCard(
     'memory',
     withUnit(memory?.usagePercent, 1, unitOf('mem')),
-    memory ? mib(memory.usedMb) + ' of ' + mib(memory.totalMb) + ' in use' : '',
+    memory ? mib(memory.usedMiB) + ' of ' + mib(memory.totalMiB) + ' in use' : '',
     stale('memory'),
   );
   setCard(
