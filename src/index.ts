@@ -21,6 +21,11 @@ export type {
   AccessLogStatus,
   AccessLogProblem,
   AccessLogReplay,
+  ProcessSection,
+  ThreadHealth,
+  HealthSection,
+  HealthCheck,
+  HealthStatus,
 } from './snapshot.js';
 export type {
   DashboardEvents,
@@ -30,6 +35,7 @@ export type {
   FailedEvent,
   GroupFailedEvent,
   AccessLogEvent,
+  HealthEvent,
   CrashReport,
 } from './events.js';
 export type { HistorySpan, HistoryView, HistoryPoint, SeriesName } from './main/history.js';

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { OptionsError } from './errors.js';
+import { DEFAULT_HEALTH, type HealthThresholds } from './main/health.js';
 import { describe, integer, isPlainObject, noUnknownKeys, oneOf } from './validate.js';
 import type { RestartType, Strategy } from './supervisor/types.js';
 import { BUILTIN_WORKERS, type BuiltinWorkerName } from './snapshot.js';
@@ -78,6 +79,17 @@ export interface EngineOptions {
   workerResourceLimits?: ResourceLimits;
   /** Heap limits of the coordinator thread. Default 128 MiB old space. */
   coordinatorResourceLimits?: ResourceLimits;
+  /**
+   * Thresholds of snapshot.health (and /healthz): each { warn, critical }. Defaults: event-loop
+   * p99 100 / 500 ms, heap 0.8 / 0.95 of its limit, 5xx 5 / 25 % of requests; a running worker
+   * silent for 3 intervals is critical.
+   */
+  health?: {
+    eventLoopP99Ms?: { warn?: number; critical?: number };
+    heapUsedRatio?: { warn?: number; critical?: number };
+    errorRatePercent?: { warn?: number; critical?: number };
+    staleIntervals?: number;
+  };
 }
 
 export interface MetricWorkerConfig {
@@ -110,6 +122,7 @@ export interface ResolvedOptions {
   callTimeoutMs: number;
   collectTimeoutMs: number;
   coordinatorResourceLimits: ResourceLimits;
+  health: HealthThresholds;
 }
 
 const STRATEGIES: readonly Strategy[] = ['one_for_one', 'one_for_all', 'rest_for_one'];
@@ -132,6 +145,7 @@ const KNOWN_KEYS: readonly string[] = [
   'collectTimeoutMs',
   'workerResourceLimits',
   'coordinatorResourceLimits',
+  'health',
 ];
 
 function resourceLimits(name: string, value: unknown, fallback: ResourceLimits): ResourceLimits {
@@ -257,6 +271,36 @@ function isRegularOrAbsent(file: string): boolean {
   }
 }
 
+function band(name: string, value: unknown, fallback: { warn: number; critical: number }, max: number): { warn: number; critical: number } {
+  if (value === undefined) return fallback;
+  if (!isPlainObject(value)) throw new OptionsError(name, `must be an object { warn?, critical? }; got ${describe(value)}`);
+  noUnknownKeys(name, value, ['warn', 'critical']);
+  const pick = (key: 'warn' | 'critical'): number => {
+    const v = value[key];
+    if (v === undefined) return fallback[key];
+    if (typeof v !== 'number' || !(v >= 0) || v > max)
+      throw new OptionsError(`${name}.${key}`, `must be a number from 0 to ${max}; got ${describe(v)}`);
+    return v;
+  };
+  const out = { warn: pick('warn'), critical: pick('critical') };
+  if (out.critical < out.warn)
+    throw new OptionsError(`${name}.critical`, `must be at least ${name}.warn (${out.warn}); got ${out.critical}`);
+  return out;
+}
+
+function healthThresholds(value: unknown): HealthThresholds {
+  if (value === undefined) return DEFAULT_HEALTH;
+  if (!isPlainObject(value))
+    throw new OptionsError('health', 'must be an object { eventLoopP99Ms?, heapUsedRatio?, errorRatePercent?, staleIntervals? }');
+  noUnknownKeys('health', value, ['eventLoopP99Ms', 'heapUsedRatio', 'errorRatePercent', 'staleIntervals']);
+  return {
+    eventLoopP99Ms: band('health.eventLoopP99Ms', value.eventLoopP99Ms, DEFAULT_HEALTH.eventLoopP99Ms, 3_600_000),
+    heapUsedRatio: band('health.heapUsedRatio', value.heapUsedRatio, DEFAULT_HEALTH.heapUsedRatio, 1),
+    errorRatePercent: band('health.errorRatePercent', value.errorRatePercent, DEFAULT_HEALTH.errorRatePercent, 100),
+    staleIntervals: integer('health.staleIntervals', value.staleIntervals, DEFAULT_HEALTH.staleIntervals, 1, 1000),
+  };
+}
+
 export function resolveMainThreadOptions(input: unknown): MainThreadOptions {
   const o = isPlainObject(input) ? input : {};
   return { httpProbe: httpProbe(o.httpProbe), accessLog: accessLog(o.accessLog) };
@@ -331,5 +375,6 @@ export function resolveOptions(input: unknown, builtinFile: (name: BuiltinWorker
     callTimeoutMs,
     collectTimeoutMs,
     coordinatorResourceLimits,
+    health: healthThresholds(o.health),
   };
 }
