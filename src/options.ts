@@ -17,7 +17,10 @@ import { BUILTIN_WORKERS, type BuiltinWorkerName } from './snapshot.js';
 export interface CustomWorkerOptions {
   /** Unique name; its latest payload appears under snapshot.custom[name]. */
   name: string;
-  /** A compiled JavaScript file that calls defineMetricWorker() from 'threadboard/worker'. */
+  /**
+   * A JavaScript file (.js, .mjs, .cjs) that calls defineMetricWorker() from 'threadboard/worker';
+   * on a Node that strips types itself (22.18+, 24), also a .ts or .mts file.
+   */
   file: string | URL;
   /** Default 'permanent'. */
   restart?: RestartType;
@@ -159,6 +162,20 @@ function resourceLimits(name: string, value: unknown, fallback: ResourceLimits):
   return out;
 }
 
+/**
+ * Whether this Node runs TypeScript itself, with no loader: type stripping, on by default from
+ * Node 22.18 and in 24, off with --no-experimental-strip-types (which the dashboard's threads then
+ * inherit too). `process.features.typescript` says so ('strip' or 'transform'; false or absent
+ * otherwise, as on Node 20). Asked at each call: it is a property of the process, not a constant.
+ */
+function nodeStripsTypes(): boolean {
+  return Boolean((process.features as { typescript?: unknown }).typescript);
+}
+
+const JS_FILE = /\.(m?js|cjs)$/;
+/** TypeScript workers, where Node strips types: ES modules as the examples write them (.cts: compile to .cjs). */
+const TS_FILE = /\.m?ts$/;
+
 function workerFile(name: string, value: unknown): string {
   let url: URL;
   if (value instanceof URL) url = value;
@@ -169,10 +186,27 @@ function workerFile(name: string, value: unknown): string {
   }
   if (url.protocol !== 'file:') throw new OptionsError(name, `must be a file: URL; got ${url.href}`);
   const filePath = decodeURIComponent(url.pathname);
-  if (!/\.(m?js|cjs)$/.test(filePath)) {
+  const typescript = TS_FILE.test(filePath);
+  if (typescript && !nodeStripsTypes()) {
     throw new OptionsError(
       name,
-      `must be a compiled JavaScript file (.js, .mjs or .cjs); got ${filePath}. ` +
+      `is TypeScript (${filePath}), which this Node (${process.version}) cannot run without a loader, and worker ` +
+        'threads start without one. Compile the worker to .js or .mjs first, or run Node 22.18+ or 24 ' +
+        '(they strip types themselves unless --no-experimental-strip-types is given)',
+    );
+  }
+  if (typescript && filePath.split('/').includes('node_modules')) {
+    // Node refuses it when the thread loads the file (ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING):
+    // a package ships compiled JavaScript.
+    throw new OptionsError(
+      name,
+      `is TypeScript inside node_modules (${filePath}), from which Node strips no types; use the package's compiled .js file`,
+    );
+  }
+  if (!typescript && !JS_FILE.test(filePath)) {
+    throw new OptionsError(
+      name,
+      `must be a JavaScript file (.js, .mjs or .cjs${nodeStripsTypes() ? ', or .ts or .mts on this Node' : ''}); got ${filePath}. ` +
         'Worker threads run without a TypeScript loader: compile the worker first',
     );
   }
