@@ -1,6 +1,7 @@
 // Issue 14: the host process's vitals, checked against the kernel and against known loads.
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ProcessVitals } from '../dist/src/main/process-vitals.js';
 import { startDashboard, type HealthEvent } from '../dist/src/index.js';
@@ -24,8 +25,13 @@ const spin = (ms: number): void => {
 describe('process vitals', () => {
   it('cpuPercent agrees with /proc/self/stat within 5 points, with a busy thread', async () => {
     const v = new ProcessVitals();
-    const busy = new Worker('const end = Date.now() + 1500; while (Date.now() < end) {}', { eval: true });
+    // It says when it starts spinning: on a busy machine a thread can take a while to start.
+    const busy = new Worker(
+      "require('node:worker_threads').parentPort.postMessage('spinning'); const end = Date.now() + 1500; while (Date.now() < end) {}",
+      { eval: true },
+    );
     try {
+      await once(busy, 'message');
       v.sample();
       const t0 = performance.now();
       const ticks0 = procCpuTicks();
@@ -98,15 +104,19 @@ describe('the dashboard shows them', () => {
   it('in the snapshot: the process section, and each thread’s event-loop use and heap', async () => {
     const dash = await startDashboard({ intervalMs: 200 });
     try {
+      // Per-thread CPU needs process.threadCpuUsage (Node 23.9+).
+      const perThread = typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function';
       const s = await waitFor('a snapshot with process vitals and thread vitals', async () => {
         const snap = await dash.getDashboard();
-        return snap.process && snap.workers.every((w) => w.heapUsedMiB !== null && w.eventLoopUtilization !== null) ? snap : null;
+        // Per-thread CPU is a difference of two heartbeats: known from a thread's second interval on.
+        const cpuKnown = (w: { cpuPercent: number | null }): boolean => !perThread || w.cpuPercent !== null;
+        return snap.process && snap.workers.every((w) => w.heapUsedMiB !== null && w.eventLoopUtilization !== null && cpuKnown(w))
+          ? snap
+          : null;
       });
       expect(s.process!.pid).toBe(process.pid);
       expect(s.coordinator.heapUsedMiB).toBeGreaterThan(0);
       for (const w of [s.coordinator, ...s.workers]) expect(w.eventLoopUtilization!).toBeGreaterThanOrEqual(0);
-      // Per-thread CPU needs process.threadCpuUsage (Node 23.9+).
-      const perThread = typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function';
       expect(s.workers.every((w) => (w.cpuPercent === null) === !perThread)).toBe(true);
       expect(s.health.checks.map((c) => c.name)).toEqual(['event-loop', 'heap', 'threads', 'samples', 'errors']);
     } finally {

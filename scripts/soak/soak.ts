@@ -44,7 +44,7 @@ process.on('unhandledRejection', (err) => {
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 const count = (dir: string): number => readdirSync(dir).length;
-/** Open descriptors by kind (socket, pipe, anon_inode:[eventfd], file): what a leak is made of. */
+/** Open descriptors by kind (socket, pipe, anon_inode:[eventfd]) or path: what a leak is made of. */
 const descriptorKinds = (): Record<string, number> => {
   const kinds: Record<string, number> = {};
   for (const fd of readdirSync('/proc/self/fd')) {
@@ -54,7 +54,8 @@ const descriptorKinds = (): Record<string, number> => {
     } catch {
       continue; // closed between the listing and the read
     }
-    const kind = target.replace(/:\[\d+\]$/, '').replace(/^\/.*/, 'file');
+    // Sockets, pipes and the like by kind; files by path, so a leaked one names itself.
+    const kind = target.replace(/:\[\d+\]$/, '');
     kinds[kind] = (kinds[kind] ?? 0) + 1;
   }
   return kinds;

@@ -39,9 +39,13 @@ function ownString(error: unknown, key: string): string | undefined {
 export function isTransientResourceError(error: unknown): boolean {
   const code = ownString(error, 'code');
   if (code !== undefined && TRANSIENT_CODES.has(code)) return true;
-  // Node reports a worker that could not be created as ERR_WORKER_INIT_FAILED with the errno in its text.
   const message = error instanceof Error ? error.message : '';
-  return code === 'ERR_WORKER_INIT_FAILED' && /\b(EMFILE|ENFILE|EAGAIN)\b/.test(message);
+  // Node reports a worker that could not be created as ERR_WORKER_INIT_FAILED with the errno in its text.
+  if (code === 'ERR_WORKER_INIT_FAILED' && /\b(EMFILE|ENFILE|EAGAIN)\b/.test(message)) return true;
+  // Node 22+ loads a thread's ES modules after it starts, and a read that meets EMFILE there
+  // fails as a loader error with only the OS's words for it ("Cannot read package config
+  // /app/package.json: too many open files."): still a shortage, not a bug.
+  return /\btoo many open files\b/i.test(message);
 }
 
 function errorText(error: unknown): string {

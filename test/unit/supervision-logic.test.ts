@@ -43,6 +43,9 @@ describe('exit classification', () => {
     const initFailed = Object.assign(new Error('Worker initialization failure: EAGAIN'), { code: 'ERR_WORKER_INIT_FAILED' });
     expect(classifyExit({ ...base, error: initFailed })).toMatchObject({ reason: 'resource' });
     expect(classifyExit({ ...base, error: Object.assign(new Error('x'), { code: 'ENOENT' }) })).toMatchObject({ reason: 'error' });
+    // Node 24's ES module loader in a new thread, out of descriptors: only the OS's words say so.
+    const loader = new Error('Cannot read package config /work/package.json: too many open files.');
+    expect(classifyExit({ ...base, error: loader })).toMatchObject({ reason: 'resource' });
   });
   it("passes a nested supervisor's start failure up with its own reason, from fields, not text", () => {
     const nested = Object.assign(new Error('threadboard: the cpu thread failed to start (resource: EMFILE)'), {
