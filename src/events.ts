@@ -1,4 +1,5 @@
 /** Lifecycle events a Dashboard emits. `target` is 'coordinator' or a metric worker's name. */
+import type { FleetView } from './cluster/types.js';
 import type { AccessLogProblem, AccessLogStatus, DashboardSnapshot } from './snapshot.js';
 import type { ChildExitEvent, ChildRestartEvent } from './supervisor/types.js';
 
@@ -59,6 +60,8 @@ export interface DashboardEvents {
   'group-failed': [event: GroupFailedEvent];
   /** The access log became readable, went missing, or could not be read (see AccessLogEvent). */
   'access-log': [event: AccessLogEvent];
+  /** Cluster mode, once the fleet is watched (getFleet()): the fleet view, at most twice a second while it changes. */
+  fleet: [view: FleetView];
 }
 
 export interface CrashReport {
