@@ -55,7 +55,12 @@ export class ClusterNode {
     private readonly transport: Transport,
   ) {
     this.startedAtMs = Date.parse(host.startedAt);
-    this.state = new FleetState({ maxNodes: cluster.maxNodes, downAfterIntervals: DOWN_AFTER_INTERVALS, forgetAfterMs: FORGET_AFTER_MS });
+    this.state = new FleetState({
+      maxNodes: cluster.maxNodes,
+      downAfterIntervals: DOWN_AFTER_INTERVALS,
+      forgetAfterMs: FORGET_AFTER_MS,
+      self: cluster.publish ? cluster.node : null,
+    });
   }
 
   /** `viewNow`: listen from the start (a node:cluster primary is the fleet's viewer by design). */
@@ -66,7 +71,7 @@ export class ClusterNode {
       // The first report at once, so the node is in the fleet before its first interval.
       setImmediate(() => this.publishNow()).unref();
     }
-    if (viewNow) this.startViewing();
+    if (viewNow) void this.startViewing();
   }
 
   private publishNow(): void {

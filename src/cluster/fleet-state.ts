@@ -12,6 +12,8 @@ export interface FleetStateOptions {
   downAfterIntervals: number;
   /** A node down this long leaves the list (its counts stay in the totals). */
   forgetAfterMs: number;
+  /** This process's own node: always has a place, however many others crowd in. */
+  self?: string | null;
 }
 
 export interface StatusChange {
@@ -31,7 +33,8 @@ export class FleetState {
   apply(report: NodeReport, nowMs: number): ApplyResult {
     const t = this.tracks.get(report.node);
     if (!t) {
-      if (this.tracks.size >= this.options.maxNodes && !this.evictOneDown(nowMs)) return { ok: false, reason: 'too-many-nodes' };
+      const full = this.tracks.size >= this.options.maxNodes && report.node !== this.options.self;
+      if (full && !this.evictOneDown(nowMs)) return { ok: false, reason: 'too-many-nodes' };
       this.tracks.set(report.node, newTrack(report, nowMs));
       return { ok: true, change: { node: report.node, status: 'up' }, reset: false };
     }

@@ -48,7 +48,7 @@ function nameOption(option: string, value: unknown, fallback: string): string {
 
 function redisUrl(value: unknown): string | null {
   if (value === undefined) return null;
-  let url: URL | null = null;
+  let url: URL | null;
   try {
     url = typeof value === 'string' ? new URL(value) : null;
   } catch {
@@ -57,7 +57,7 @@ function redisUrl(value: unknown): string | null {
   if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
     throw new OptionsError(
       'cluster.redis',
-      `must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (a password or ACL user goes in it: redis://user:password@host:6379); got ${describe(redactUrl(String(value)))}`,
+      `must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (a password or ACL user goes in it: redis://user:password@host:6379); got ${describe(typeof value === 'string' ? redactUrl(value) : value)}`,
     );
   }
   return url.href;

@@ -62,6 +62,9 @@ export class RedisTransport implements Transport {
   private loading: Promise<void> | null = null;
   private closed = false;
   private subscribedOnce = false;
+  /** A report made before the first connection: sent on 'ready' (one, the newest), so a node is in the fleet at once. */
+  private beforeFirst: { node: string; encoded: string } | null = null;
+  private readyAtMs = 0;
 
   constructor(
     private readonly cluster: ResolvedCluster,
@@ -73,7 +76,17 @@ export class RedisTransport implements Transport {
     this.stats = new TransportStats('redis', redactUrl(url));
     this.pub = this.client('pub', (status) => {
       this.stats.set(status);
-      if (status === 'connected' && this.subscribedOnce) void this.load();
+      if (status === 'connected') {
+        this.readyAtMs = Date.now();
+        const first = this.beforeFirst;
+        this.beforeFirst = null;
+        if (first) this.publish(first.node, first.encoded);
+        if (this.subscribedOnce) void this.load();
+      } else if (this.beforeFirst) {
+        // The first attempt failed: the held report is skipped like any other while Redis is away.
+        this.beforeFirst = null;
+        this.stats.publishFailures += 1;
+      }
     });
   }
 
@@ -81,7 +94,13 @@ export class RedisTransport implements Transport {
     const c = new Redis(this.cluster.redis!, clientOptions(this.cluster, role));
     c.on('error', (err: unknown) => this.stats.error(err));
     c.on('ready', () => onStatus('connected'));
-    c.on('reconnecting', () => onStatus('reconnecting'));
+    c.on('reconnecting', () => {
+      // Redis killed or restarted closes the socket without an 'error': say so, or the view
+      // would show 'reconnecting' with no reason.
+      const err = this.stats.lastError;
+      if (this.readyAtMs > 0 && (!err || err.atMs < this.readyAtMs)) this.stats.error(new Error(`connection to Redis lost (${role})`));
+      onStatus('reconnecting');
+    });
     c.on('end', () => onStatus('closed'));
     // With lazyConnect the first attempt is ours; its failure is reported through 'error' and
     // retried by retryStrategy like any later one.
@@ -90,6 +109,11 @@ export class RedisTransport implements Transport {
   }
 
   publish(node: string, encoded: string): void {
+    if (!this.closed && this.stats.status === 'connecting' && this.pub.status !== 'ready') {
+      if (this.beforeFirst) this.stats.publishFailures += 1;
+      this.beforeFirst = { node, encoded };
+      return;
+    }
     if (this.closed || this.pub.status !== 'ready' || this.inFlight) {
       this.stats.publishFailures += 1;
       return;

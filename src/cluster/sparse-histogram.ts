@@ -12,7 +12,7 @@ export interface SparseHistogram {
   count: number[];
 }
 
-export const EMPTY_SPARSE: SparseHistogram = Object.freeze({ index: [], count: [] }) as SparseHistogram;
+export const EMPTY_SPARSE: SparseHistogram = Object.freeze({ index: [], count: [] });
 
 export function toSparse(counts: ArrayLike<number>): SparseHistogram {
   const index: number[] = [];

@@ -7,6 +7,8 @@ export interface FleetNodeProcess {
   port: number;
   pid: number;
   child: ChildProcess;
+  /** What it wrote on stderr (a warning or an error that reached the host would show here). */
+  stderr(): string;
   /** SIGKILL, as a crash would; resolves once it is gone. */
   kill(): Promise<void>;
   /** SIGTERM (a clean stop), SIGKILL after 5 s. */
@@ -23,14 +25,19 @@ export async function startFleetNode(
   config: FleetNodeConfig & { node: string },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<FleetNodeProcess> {
-  const child = spawn(process.execPath, [NODE_FILE.pathname, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const child = spawn(process.execPath, [NODE_FILE.pathname, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    // Bounded: a node that floods stderr cannot grow this process.
+    if (stderr.length < 64 * 1024) stderr += d;
+  });
   const ready = await new Promise<{ port: number; pid: number }>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`fleet node ${config.node} did not start within 20 s`));
     }, 20_000);
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       const line = out.split('\n').find((l) => l.startsWith('{"ready"'));
       if (!line) return;
@@ -47,6 +54,7 @@ export async function startFleetNode(
     port: ready.port,
     pid: ready.pid,
     child,
+    stderr: () => stderr,
     async kill() {
       child.kill('SIGKILL');
       await gone(child);

@@ -28,6 +28,8 @@ export interface RedisOptions {
   args?: string[];
   /** userinfo for the URL: 'user:password' or ':password'. */
   auth?: string;
+  /** A fixed port (the test found it free); default a random free one. */
+  port?: number;
   /** An ACL user limited to threadboard's keys and channels (the default user is switched off). */
   acl?: { user: string; password: string };
 }
@@ -78,7 +80,7 @@ function launch(args: string[]): Promise<ChildProcess> {
       child.kill('SIGKILL');
       reject(new Error(`redis-server did not become ready: ${out.slice(-500)}`));
     }, 10_000);
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       if (out.includes('Ready to accept connections')) {
         clearTimeout(timer);
@@ -135,12 +137,12 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
   ];
   // Another process may take the free port between the probe and the bind: try a few.
   for (let attempt = 0; ; attempt++) {
-    port = await freePort();
+    port = options.port ?? (await freePort());
     try {
       child = await launch(argsFor(port));
       break;
     } catch (err) {
-      if (attempt >= 4) throw err;
+      if (attempt >= 4 || options.port !== undefined) throw err;
     }
   }
   const auth = options.acl ? `${options.acl.user}:${options.acl.password}@` : options.auth ? `${options.auth}@` : '';

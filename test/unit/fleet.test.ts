@@ -133,13 +133,13 @@ describe('report validation', () => {
 describe('fleet state', () => {
   it('counts every request across nodes, and a restarted node (counters back to 0) as Prometheus does', () => {
     const s = state();
-    s.apply(report('a', { requests: counts(Array(100).fill(1)) }), 10_000);
-    s.apply(report('b', { requests: counts(Array(50).fill(1)) }), 10_000);
+    s.apply(report('a', { requests: counts(Array<number>(100).fill(1)) }), 10_000);
+    s.apply(report('b', { requests: counts(Array<number>(50).fill(1)) }), 10_000);
     expect(view(s).totals.requests.total).toBe(150);
     // a serves 20 more, then restarts under the same name: new pid and start time, counters from 0.
-    s.apply(report('a', { seq: 2, timeMs: 11_000, requests: counts(Array(120).fill(1)) }), 11_000);
+    s.apply(report('a', { seq: 2, timeMs: 11_000, requests: counts(Array<number>(120).fill(1)) }), 11_000);
     const restarted = s.apply(
-      report('a', { pid: 200, startedAtMs: 12_000, seq: 1, timeMs: 13_000, requests: counts(Array(7).fill(1)) }),
+      report('a', { pid: 200, startedAtMs: 12_000, seq: 1, timeMs: 13_000, requests: counts(Array<number>(7).fill(1)) }),
       13_000,
     );
     expect(restarted).toMatchObject({ ok: true, reset: true });
@@ -153,8 +153,8 @@ describe('fleet state', () => {
 
   it('treats counters that go down under the same pid and start time as a reset as well', () => {
     const s = state();
-    s.apply(report('a', { requests: counts(Array(10).fill(1)) }), 10_000);
-    expect(s.apply(report('a', { seq: 2, requests: counts(Array(3).fill(1)) }), 11_000)).toMatchObject({ ok: true, reset: true });
+    s.apply(report('a', { requests: counts(Array<number>(10).fill(1)) }), 10_000);
+    expect(s.apply(report('a', { seq: 2, requests: counts(Array<number>(3).fill(1)) }), 11_000)).toMatchObject({ ok: true, reset: true });
     expect(view(s).totals.requests.total).toBe(13);
   });
 
@@ -203,8 +203,8 @@ describe('fleet percentiles', () => {
     // Three fast nodes (1 000 requests each at 10 ms) and one slow node (1 000 requests, 985 at
     // 10 ms and 15 at 2 000 ms) over the same interval.
     const s = state();
-    const fast = Array(1000).fill(10);
-    const slow = [...Array(985).fill(10), ...Array(15).fill(2000)];
+    const fast = Array<number>(1000).fill(10);
+    const slow = [...Array<number>(985).fill(10), ...Array<number>(15).fill(2000)];
     for (const [node, lat] of [
       ['f1', fast],
       ['f2', fast],
@@ -246,5 +246,15 @@ describe('fleet percentiles', () => {
     expect(v.totals.cpu).toEqual({ avgUsage: 50, busiestHost: 'h2', busiestUsage: 70 });
     expect(v.totals.memory).toEqual({ avgUsagePercent: 57.5, busiestHost: 'h2', busiestUsagePercent: 90 });
     expect(v.nodes.find((n) => n.node === 'b')?.hostCpu).toBe(30);
+  });
+});
+
+describe('a crowded fleet', () => {
+  it('always keeps a place for the viewer’s own node, however many others crowd in', () => {
+    const s = new FleetState({ maxNodes: 2, downAfterIntervals: 3, forgetAfterMs: 600_000, self: 'me' });
+    s.apply(report('x'), 10_000);
+    s.apply(report('y'), 10_000);
+    expect(s.apply(report('z'), 10_000)).toEqual({ ok: false, reason: 'too-many-nodes' });
+    expect(s.apply(report('me'), 10_000)).toMatchObject({ ok: true });
   });
 });
