@@ -35,6 +35,11 @@ export type {
   AccessLogStatus,
   AccessLogProblem,
   AccessLogReplay,
+  ProcessSection,
+  ThreadHealth,
+  HealthSection,
+  HealthCheck,
+  HealthStatus,
 } from './snapshot.js';
 export type {
   DashboardEvents,
@@ -44,6 +49,7 @@ export type {
   FailedEvent,
   GroupFailedEvent,
   AccessLogEvent,
+  HealthEvent,
   CrashReport,
 } from './events.js';
 export type { HistorySpan, HistoryView, HistoryPoint, SeriesName } from './main/history.js';

@@ -12,6 +12,7 @@ import { AuthFailures } from './auth-failures.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { ClientHub } from './hub.js';
 import { snapshotFamilies } from './metrics/families.js';
+import { processFamilies } from './metrics/process-families.js';
 import { latencyEdges } from './metrics/latency-buckets.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from './options.js';
@@ -84,11 +85,12 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
       rejected: rejectedRequests,
       scripts,
       cookieName: () => tokenCookieName(port),
+      health: () => dash.health(),
       dashboardJson: async () => JSON.stringify(await dash.getDashboard()),
       metrics: async () => {
         const snapshot = await dash.getDashboard();
         const h = hub.stats();
-        const { families, histogram } = snapshotFamilies(
+        const base = snapshotFamilies(
           snapshot,
           dash.requestCounts(),
           {
@@ -102,7 +104,9 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
           },
           edges,
         );
-        return { contentType: registry.contentType, body: await registry.render(families, histogram) };
+        const proc = processFamilies(snapshot, dash.processTotals());
+        const body = await registry.render([...base.families, ...proc.families], [...base.histograms, ...proc.histograms]);
+        return { contentType: registry.contentType, body };
       },
     }),
   );

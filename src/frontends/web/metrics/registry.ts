@@ -28,12 +28,12 @@ class PrecomputedHistogram {
 
   update(h: HistogramFamily): void {
     const bucket = `${this.name}_bucket`;
-    this.values = [
-      ...h.buckets.map(([le, value]) => ({ metricName: bucket, labels: { le }, value })),
-      { metricName: bucket, labels: { le: '+Inf' }, value: h.count },
-      { metricName: `${this.name}_sum`, labels: {}, value: h.sum },
-      { metricName: `${this.name}_count`, labels: {}, value: h.count },
-    ];
+    this.values = h.series.flatMap((s) => [
+      ...s.buckets.map(([le, value]) => ({ metricName: bucket, labels: { ...s.labels, le }, value })),
+      { metricName: bucket, labels: { ...s.labels, le: '+Inf' }, value: s.count },
+      { metricName: `${this.name}_sum`, labels: s.labels, value: s.sum },
+      { metricName: `${this.name}_count`, labels: s.labels, value: s.count },
+    ]);
   }
 
   async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: ExportedValue[] }> {
@@ -49,7 +49,7 @@ export class MetricsRegistry {
   private readonly registry = new Registry();
   private readonly gauges = new Map<string, Gauge>();
   private readonly counters = new Map<string, Counter>();
-  private histogram: PrecomputedHistogram | null = null;
+  private readonly histograms = new Map<string, PrecomputedHistogram>();
 
   get contentType(): string {
     return this.registry.contentType;
@@ -59,17 +59,21 @@ export class MetricsRegistry {
    * Sets every metric and renders the text. Safe under concurrent scrapes: values are set and
    * the registry reads them (each metric's get() runs up to its return) in one synchronous run.
    */
-  render(families: readonly Family[], histogram: HistogramFamily): Promise<string> {
+  render(families: readonly Family[], histograms: readonly HistogramFamily[]): Promise<string> {
     for (const f of families) {
       if (f.type === 'gauge') this.setGauge(f);
       else if (f.type === 'counter') this.setCounter(f);
     }
-    if (!this.histogram) {
-      this.histogram = new PrecomputedHistogram(histogram.name, histogram.help);
-      // The registry only calls name, type, get() and reset(), all of which this object has.
-      this.registry.registerMetric(this.histogram as unknown as Histogram);
+    for (const h of histograms) {
+      let m = this.histograms.get(h.name);
+      if (!m) {
+        m = new PrecomputedHistogram(h.name, h.help);
+        this.histograms.set(h.name, m);
+        // The registry only calls name, type, get() and reset(), all of which this object has.
+        this.registry.registerMetric(m as unknown as Histogram);
+      }
+      m.update(h);
     }
-    this.histogram.update(histogram);
     return this.registry.metrics();
   }
 
@@ -104,6 +108,6 @@ export class MetricsRegistry {
     this.registry.clear();
     this.gauges.clear();
     this.counters.clear();
-    this.histogram = null;
+    this.histograms.clear();
   }
 }
