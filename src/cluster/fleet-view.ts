@@ -7,7 +7,7 @@
 import { BUCKET_COUNT, quantile } from '../shared/histogram.js';
 import type { FleetState } from './fleet-state.js';
 import { nodeInterval, type NodeInterval, type NodeTrack } from './node-track.js';
-import { addInto, type SparseHistogram } from './sparse-histogram.js';
+import { addInto, sparseQuantile } from './sparse-histogram.js';
 import type { FleetHost, FleetNode, FleetRequests, FleetTotals, FleetTransport, FleetView } from './types.js';
 
 const CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
@@ -20,15 +20,12 @@ export interface ViewMeta {
   transport: FleetTransport;
 }
 
+/** Names are ASCII (wire.ts): code-unit order is stable everywhere, and far cheaper than localeCompare. */
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Percentile of a histogram in ms, or null when it counts nothing. */
 function percentileMs(counts: ArrayLike<number>, q: number, n: number): number | null {
   return n > 0 ? ms(quantile(counts, q)) : null;
-}
-
-function sparseDense(h: SparseHistogram): Float64Array {
-  const d = new Float64Array(BUCKET_COUNT);
-  addInto(d, h);
-  return d;
 }
 
 function nodeRow(t: NodeTrack, iv: NodeInterval | null, hostCpu: number | null): FleetNode {
@@ -37,13 +34,12 @@ function nodeRow(t: NodeTrack, iv: NodeInterval | null, hostCpu: number | null):
   let requests: FleetNode['requests'];
   const total = t.offset.total + r.requests.total;
   if (iv) {
-    const dense = sparseDense(iv.histogram);
     const n = iv.histogram.count.reduce((a, b) => a + b, 0);
     requests = {
       total,
       rps: round(iv.total / iv.seconds, 2),
-      p50LatencyMs: percentileMs(dense, 0.5, n),
-      p99LatencyMs: percentileMs(dense, 0.99, n),
+      p50LatencyMs: n > 0 ? ms(sparseQuantile(iv.histogram, 0.5)) : null,
+      p99LatencyMs: n > 0 ? ms(sparseQuantile(iv.histogram, 0.99)) : null,
       errorRate: iv.total > 0 ? round((iv.byClass[4]! / iv.total) * 100, 2) : 0,
       activeConnections: r.requests.active,
     };
@@ -63,6 +59,7 @@ function nodeRow(t: NodeTrack, iv: NodeInterval | null, hostCpu: number | null):
     pid: r.pid,
     status: t.status,
     lastSeenAt: new Date(t.seenMs).toISOString(),
+    reportedAt: new Date(r.timeMs).toISOString(),
     startedAt: new Date(r.startedAtMs).toISOString(),
     resets: t.resets,
     lean: r.lean,
@@ -100,7 +97,7 @@ function hostsOf(tracks: readonly NodeTrack[]): FleetHost[] {
       },
     });
   }
-  return hosts.sort((a, b) => a.host.localeCompare(b.host));
+  return hosts.sort((a, b) => byName(a.host, b.host));
 }
 
 function busiest<T>(items: T[], value: (t: T) => number | undefined): { item: T; value: number; avg: number } | null {
@@ -165,7 +162,7 @@ export function computeFleetView(state: FleetState, nowMs: number, meta: ViewMet
     cpu: cpuTop && { avgUsage: cpuTop.avg, busiestHost: cpuTop.item.host, busiestUsage: cpuTop.value },
     memory: memTop && { avgUsagePercent: memTop.avg, busiestHost: memTop.item.host, busiestUsagePercent: memTop.value },
   };
-  nodes.sort((a, b) => a.node.localeCompare(b.node));
+  nodes.sort((a, b) => byName(a.node, b.node));
   return {
     name: meta.name,
     at: new Date(nowMs).toISOString(),

@@ -4,7 +4,7 @@
  * Gaps are one or two digits where absolute indexes are three, and a busy node's histogram
  * has a few hundred non-empty buckets at most, so a report stays small and still exact.
  */
-import { BUCKET_COUNT } from '../shared/histogram.js';
+import { BUCKET_COUNT, bucketValue } from '../shared/histogram.js';
 
 /** Non-empty buckets of a histogram: indexes ascending, counts beside them. */
 export interface SparseHistogram {
@@ -84,4 +84,22 @@ export function sparseDelta(before: SparseHistogram, after: SparseHistogram): Sp
     }
   }
   return { index, count };
+}
+
+/**
+ * The q-quantile of a sparse histogram in microseconds, exactly as shared/histogram.ts's
+ * quantile() computes it on the dense form (nearest rank, a bucket's midpoint), without building
+ * the dense form: a viewer computes two per node for every view of a fleet of hundreds.
+ */
+export function sparseQuantile(h: SparseHistogram, q: number): number {
+  let n = 0;
+  for (let k = 0; k < h.count.length; k++) n += h.count[k]!;
+  if (n === 0) return 0;
+  const rank = Math.max(1, Math.ceil(q * n));
+  let seen = 0;
+  for (let k = 0; k < h.count.length; k++) {
+    seen += h.count[k]!;
+    if (seen >= rank) return bucketValue(h.index[k]!);
+  }
+  return bucketValue(h.index[h.index.length - 1]!);
 }

@@ -74,6 +74,11 @@ export interface FleetNode {
   status: FleetNodeStatus;
   /** When the viewer last heard from it (ISO 8601, the viewer's clock). */
   lastSeenAt: string;
+  /**
+   * When the node read the counters of its latest report (ISO 8601, its own clock): lastSeenAt
+   * minus this is the report's delay on the way, plus the two clocks' difference.
+   */
+  reportedAt: string;
   /** When its current incarnation started (ISO 8601, its own clock). */
   startedAt: string;
   /** Counter resets seen (the node restarted under the same name). */
