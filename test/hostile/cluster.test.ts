@@ -247,4 +247,44 @@ describe('cluster mode in a hostile world', () => {
     expect(f.transport.published).toBeGreaterThanOrEqual(Math.floor((seconds * 1000) / intervalMs) - 1);
     expect((blockedResult.printed[0] as { received: number }).received).toBeGreaterThan(0);
   });
+
+  it('Redis that stalls, refuses writes (OOM) and kills its clients: the node counts it, reports why, never throws, and publishes again after', async () => {
+    const r = await startRedis({ args: ['--enable-debug-command', 'yes'] });
+    cleanup.push(() => r.stop());
+    const result = await runScenario(
+      `
+      ${REQUIRE_IOREDIS}
+      const admin = new Redis(${JSON.stringify(r.url)});
+      const dash = await startDashboard({ builtins: ['requests'], intervalMs: 250, cluster: { redis: ${JSON.stringify(r.url)}, name: 'shop', node: 'n1' } });
+      const t = async () => (await dash.getFleet()).transport;
+      await until('publishing', async () => (await t()).published >= 2);
+      // Redis stops answering for 3 s: the publish in flight is given up after 2 s, the next ones skipped.
+      await admin.call('DEBUG', 'SLEEP', '3');
+      const stalled = await until('a stalled publish counted', async () => { const x = await t(); return x.publishFailures >= 1 ? x : null; });
+      // Writes refused: every SET fails with OOM while PUBLISH would still work.
+      await admin.config('SET', 'maxmemory', '1');
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      const oom = await until('OOM reported', async () => { const x = await t(); return /OOM/.test(x.lastError?.message ?? '') ? x : null; });
+      await admin.config('SET', 'maxmemory', '0');
+      // Every client killed, twice.
+      await admin.client('KILL', 'TYPE', 'pubsub');
+      await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+      await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+      const before = (await t()).published;
+      const healed = await until('publishing again', async () => { const x = await t(); return x.status === 'connected' && x.published >= before + 3 ? x : null; }, 20000);
+      const f = await dash.getFleet();
+      print({ stalled: stalled.publishFailures, oom: oom.lastError.message, healed, node: f.nodes.find((n) => n.node === 'n1')?.status });
+      admin.disconnect();
+      await dash.stop();
+      `,
+      { timeoutMs: 60_000 },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const out = result.printed[0] as { stalled: number; oom: string; healed: FleetView['transport']; node: string };
+    expect(out.stalled).toBeGreaterThanOrEqual(1);
+    expect(out.oom).toMatch(/OOM/);
+    expect(out.healed.reconnects).toBeGreaterThanOrEqual(1);
+    expect(out.node).toBe('up');
+  });
 });
