@@ -24,11 +24,12 @@ async function startApp(): Promise<{
   ask: () => Promise<Answer>;
   child: ChildProcessWithoutNullStreams;
   stderr: () => string;
+  exited: Promise<number | null>;
 }> {
   const child = spawn(process.execPath, [APP], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   cleanup.push(async () => {
     if (child.exitCode === null) child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -42,6 +43,7 @@ async function startApp(): Promise<{
   return {
     port: ready.port,
     child,
+    exited,
     stderr: () => stderr,
     ask: () => {
       const answer = next();
@@ -83,6 +85,9 @@ describe('a node:cluster fleet without Redis', () => {
     expect(fleet.transport.rejected).toMatchObject({ schema: 0, 'not-json': 0 });
     // The app's own IPC messages still reach it.
     expect(appMessages).toBe(3);
+    // SIGTERM: workers disconnect, every dashboard stops, and the primary ends by itself.
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
     expect(app.stderr()).toBe('');
   });
 });
