@@ -21,6 +21,7 @@ import { RequestCounters, type RequestCounts } from '../shared/request-counters.
 import { HttpProbe } from './http-probe.js';
 import { allocateSharedBuffers, type SharedBuffers } from './shared-buffers.js';
 import type { BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot, HealthSection } from '../snapshot.js';
+import { ErrorWindow } from './error-window.js';
 import { healthChanged } from './health.js';
 import { History, type HistoryPoint, type HistorySpan, type HistoryView } from './history.js';
 import { ProcessVitals, type ProcessTotals } from './process-vitals.js';
@@ -87,6 +88,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   /** The host process's vitals, sampled every interval while the dashboard runs. */
   #vitals: ProcessVitals | null = null;
   #vitalsTimer: NodeJS.Timeout | null = null;
+  /** The live requests and their 5xx over health's error window, read each vitals tick. */
+  #errorWindow: ErrorWindow;
   #warnedRecordAfterStop = false;
   readonly #lean: boolean;
   #cluster: AttachedCluster | null = null;
@@ -99,6 +102,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.#history = new History(options.intervalMs);
     this.#shared = allocateSharedBuffers();
     this.#counters = new RequestCounters(this.#shared.requestCounters);
+    this.#errorWindow = new ErrorWindow(options.health.errorWindowMs);
     this.#probe = main.httpProbe ? new HttpProbe(this.#counters, main.httpProbe.servers ? { servers: main.httpProbe.servers } : {}) : null;
     this.#accessLog = main.accessLog
       ? new AccessLogSource(main.accessLog.path, this.#counters, {
@@ -229,10 +233,16 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   }
 
   #sampleVitals(): void {
-    const process = this.#vitals?.sample();
-    if (process) this.#history.offerProcess(process, Date.now());
-    if (this.#lean) this.#sampleLean();
-    else this.#session.sampleVitals();
+    try {
+      this.#errorWindow.add(this.#counters.readLiveTotals());
+      const process = this.#vitals?.sample();
+      if (process) this.#history.offerProcess(process, Date.now());
+      if (this.#lean) this.#sampleLean();
+      else this.#session.sampleVitals();
+    } catch {
+      // A reading Node could not take this time (the host out of some resource): the previous
+      // interval's figures stand, and the next tick tries again. A timer must never throw.
+    }
     // The process's figures (and their history) are main's own: main pushes them, whether or
     // not the coordinator is up to push anything.
     this.#publishSnapshot();
@@ -255,7 +265,13 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
       process: this.#vitals?.section ?? null,
       counts: this.#counters.read(),
       restarts: this.#restarts,
-      health: { thresholds: this.#options.health, intervalMs: this.#options.intervalMs, nowMs: Date.now() },
+      health: {
+        thresholds: this.#options.health,
+        intervalMs: this.#options.intervalMs,
+        nowMs: Date.now(),
+        loopSettled: this.#vitals?.settled ?? false,
+        errors: this.#errorWindow.reading(),
+      },
       startedAt: this.startedAt,
       collectionCount: this.#collections,
       accessLog: this.#accessLog?.stats() ?? null,

@@ -15,7 +15,7 @@ import {
   type WorkerInfo,
 } from '../snapshot.js';
 import type { RequestCounts } from '../shared/request-counters.js';
-import { assessHealth, type HealthThresholds } from './health.js';
+import { assessHealth, type HealthContext } from './health.js';
 import type { ChildStatus } from '../supervisor/types.js';
 
 export interface MainFacts {
@@ -30,7 +30,7 @@ export interface MainFacts {
   accessLog: AccessLogSection | null;
   /** The host process over the last interval (process-vitals.ts), or null before the first. */
   process: ProcessSection | null;
-  health: { thresholds: HealthThresholds; intervalMs: number; nowMs: number };
+  health: HealthContext;
 }
 
 export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFacts): DashboardSnapshot {
@@ -74,11 +74,15 @@ export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFac
     workers,
   };
   const h = main.health;
-  return { ...snapshot, health: assessHealth({ ...snapshot, health: NO_HEALTH }, h.thresholds, h.intervalMs, h.nowMs) };
+  return { ...snapshot, health: assessHealth({ ...snapshot, health: NO_HEALTH }, h) };
 }
 
 /** Before it is assessed (health reads every other section). */
-const NO_HEALTH = { status: 'ok', checks: [] } as const satisfies DashboardSnapshot['health'];
+const NO_HEALTH = {
+  status: 'ok',
+  checks: [],
+  areas: { process: 'ok', requests: 'ok', threads: 'ok' },
+} as const satisfies DashboardSnapshot['health'];
 
 /** The seed for a new coordinator, from the last snapshot of the old one. */
 export function seedFrom(snap: CoordinatorSnapshot | null): SampleSeed | null {
