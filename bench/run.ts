@@ -12,6 +12,7 @@ import type { BenchContext, Row } from './lib/row.js';
 import { markdownTable } from './lib/table.js';
 import { accessLogRows } from './rows/access-log.js';
 import { callRows } from './rows/calls.js';
+import { clusterRows } from './rows/cluster.js';
 import { cpuCostRows } from './rows/cpu-cost.js';
 import { footprintRows } from './rows/footprint.js';
 import { httpProbeRows } from './rows/http-probe.js';
@@ -30,6 +31,7 @@ const groups: Array<[string, (c: BenchContext) => Promise<Row[]>]> = [
   ['cpu', cpuCostRows],
   ['log', accessLogRows],
   ['ws', wsFanoutRows],
+  ['cluster', clusterRows],
 ];
 
 const names = groups.map(([name]) => name);

@@ -90,6 +90,16 @@ export class NotRunningError extends ThreadboardError {
   }
 }
 
+/** getFleet() on a dashboard started without the `cluster` option. */
+export class NoClusterError extends ThreadboardError {
+  constructor() {
+    super(
+      'ERR_THREADBOARD_NO_CLUSTER',
+      "threadboard: getFleet() needs cluster mode: start the dashboard with cluster: { name: 'my-fleet', redis: 'redis://host:6379' } (or without redis in a node:cluster app)",
+    );
+  }
+}
+
 /** A method was called with an argument it cannot take; the message names it and what it accepts. */
 export class ArgumentError extends ThreadboardError {
   constructor(message: string) {

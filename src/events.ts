@@ -1,4 +1,5 @@
 /** Lifecycle events a Dashboard emits. `target` is 'coordinator' or a metric worker's name. */
+import type { FleetView } from './cluster/types.js';
 import type { AccessLogProblem, AccessLogStatus, DashboardSnapshot, HealthSection } from './snapshot.js';
 import type { ChildExitEvent, ChildRestartEvent } from './supervisor/types.js';
 
@@ -64,6 +65,8 @@ export interface DashboardEvents {
   health: [event: HealthEvent];
   /** The access log became readable, went missing, or could not be read (see AccessLogEvent). */
   'access-log': [event: AccessLogEvent];
+  /** Cluster mode, once the fleet is watched (getFleet()): the fleet view, at most twice a second while it changes. */
+  fleet: [view: FleetView];
 }
 
 export interface CrashReport {

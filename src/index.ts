@@ -6,6 +6,20 @@ export type { EngineOptions, CustomWorkerOptions, SupervisionOptions, AccessLogO
 export type { WebOptions } from './frontends/web/options.js';
 export type { WebServer, WebServerStats, ClientStats } from './frontends/web/types.js';
 export type {
+  ClusterOptions,
+  ClusterTlsOptions,
+  FleetView,
+  FleetNode,
+  FleetNodeStatus,
+  FleetNodeRequests,
+  FleetNodeProcess,
+  FleetHost,
+  FleetTotals,
+  FleetRequests,
+  FleetTransport,
+  FleetTransportStatus,
+} from './cluster/types.js';
+export type {
   DashboardSnapshot,
   CpuSection,
   MemorySection,

@@ -137,9 +137,10 @@ const RESTART_TYPES: readonly RestartType[] = ['permanent', 'transient', 'tempor
 const RESERVED_NAMES = new Set<string>([...BUILTIN_WORKERS, 'coordinator']);
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const LIMIT_KEYS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
-// 'web' is validated by the composition root (src/start.ts): the core imports no front end.
+// 'web' and 'cluster' are validated by the composition root (src/start.ts): the core imports no front end.
 const KNOWN_KEYS: readonly string[] = [
   'web',
+  'cluster',
   'httpProbe',
   'accessLog',
   'intervalMs',

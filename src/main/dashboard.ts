@@ -10,7 +10,8 @@ import type { Server as HttpServer } from 'node:http';
 import type { CollectReport } from '../coordinator/collect-round.js';
 import { isCoordinatorMessage } from '../protocol/coordinator.js';
 import { COORDINATOR, CoordinatorSession } from './coordinator-session.js';
-import { ArgumentError, CallTimeoutError, DashboardStoppedError, NotRunningError, UnknownTargetError } from '../errors.js';
+import { ArgumentError, CallTimeoutError, DashboardStoppedError, NoClusterError, NotRunningError, UnknownTargetError } from '../errors.js';
+import type { FleetView } from '../cluster/types.js';
 import type { CrashReport, DashboardEvents, ExitEvent } from '../events.js';
 import { resolveMainThreadOptions, resolveOptions, type EngineOptions, type MainThreadOptions, type ResolvedOptions } from '../options.js';
 import { FAULT_KINDS, type FaultKind } from '../protocol/control.js';
@@ -26,6 +27,7 @@ import { History, type HistoryPoint, type HistorySpan, type HistoryView } from '
 import { ProcessVitals, type ProcessTotals } from './process-vitals.js';
 import { RecoveryWatch } from './recovery.js';
 import { assembleSnapshot, seedFrom } from './snapshot-assembly.js';
+import { leanSnapshot } from './lean.js';
 import { raceCall } from './coordinator-link.js';
 
 function builtinFile(name: BuiltinWorkerName): URL {
@@ -42,6 +44,18 @@ export interface RequestRecord {
 
 /** How often a listener error is reported as a process warning: the first, then every this many. */
 const LISTENER_WARNING_EVERY = 1000;
+
+/** @internal The cluster-mode part attached by the composition root (src/cluster). */
+export interface AttachedCluster {
+  getFleet(): Promise<FleetView>;
+  fleetHistogram(): { counts: Float64Array; sumMicros: number };
+  close(): Promise<void>;
+}
+
+/** @internal How the engine runs: `lean` (a node:cluster worker in a fleet) starts no thread at all. */
+export interface EngineMode {
+  lean: boolean;
+}
 
 export class Dashboard extends EventEmitter<DashboardEvents> {
   readonly startedAt = new Date().toISOString();
@@ -77,10 +91,13 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   /** The live requests and their 5xx over health's error window, read each vitals tick. */
   #errorWindow: ErrorWindow;
   #warnedRecordAfterStop = false;
+  readonly #lean: boolean;
+  #cluster: AttachedCluster | null = null;
 
   /** @internal use startDashboard() */
-  constructor(options: ResolvedOptions, main: MainThreadOptions) {
+  constructor(options: ResolvedOptions, main: MainThreadOptions, mode: EngineMode = { lean: false }) {
     super();
+    this.#lean = mode.lean;
     this.#options = options;
     this.#history = new History(options.intervalMs);
     this.#shared = allocateSharedBuffers();
@@ -136,7 +153,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
 
   /** @internal */
   async start(): Promise<void> {
-    await this.#session.start();
+    if (!this.#lean) await this.#session.start();
     this.#vitals = new ProcessVitals();
     this.#vitalsTimer = setInterval(() => this.#sampleVitals(), this.#options.intervalMs);
     // The dashboard's own timers never keep its host alive.
@@ -220,7 +237,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
       this.#errorWindow.add(this.#counters.readLiveTotals());
       const process = this.#vitals?.sample();
       if (process) this.#history.offerProcess(process, Date.now());
-      this.#session.sampleVitals();
+      if (this.#lean) this.#sampleLean();
+      else this.#session.sampleVitals();
     } catch {
       // A reading Node could not take this time (the host out of some resource): the previous
       // interval's figures stand, and the next tick tries again. A timer must never throw.
@@ -230,7 +248,18 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.#publishSnapshot();
   }
 
+  #sampleLean(): void {
+    this.#last = leanSnapshot(this.#counters, this.#shared.requestsBaseline);
+    this.#history.offer(this.#last);
+  }
+
   #snapshot(): DashboardSnapshot {
+    const snapshot = this.#assemble();
+    // No thread runs in a lean dashboard: nothing of it is stale, and its coordinator is stopped.
+    return this.#lean ? { ...snapshot, stale: [], coordinator: { ...snapshot.coordinator, status: 'stopped' } } : snapshot;
+  }
+
+  #assemble(): DashboardSnapshot {
     return assembleSnapshot(this.#last, {
       coordinator: this.#session.status(),
       process: this.#vitals?.section ?? null,
@@ -263,6 +292,11 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
 
   /** Asks every running metric worker for a fresh sample; resolves when all answered (or timed out). */
   async collect(): Promise<CollectReport> {
+    if (this.#lean) {
+      this.#sampleLean();
+      this.#collections += 1;
+      return { answered: [], missing: [] };
+    }
     // Lines already in the log count as of now, like requests already served (a backlog too
     // big for callTimeoutMs is read on later turns; a log in error never rejects the call).
     await this.#accessLog?.poll(Date.now() + this.#options.callTimeoutMs);
@@ -280,7 +314,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
    */
   async getDashboard(): Promise<DashboardSnapshot> {
     const session = this.#session;
-    if (session.isFailed) return this.#snapshot();
+    if (session.isFailed || this.#lean) return this.#snapshot();
     const deadline = Date.now() + this.#options.callTimeoutMs;
     while (!(this.#lastIsCurrent && session.current)) {
       let link;
@@ -327,7 +361,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
 
   /** Metric workers running now. */
   async workerCount(): Promise<number> {
-    if (this.#session.isFailed) return 0;
+    if (this.#session.isFailed || this.#lean) return 0;
     return this.#session.call('workerCount', (api) => api.workerCount());
   }
 
@@ -344,6 +378,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
         `threadboard: crash() fault must be one of ${FAULT_KINDS.map((f) => `'${f}'`).join(', ')}; got '${String(how)}'`,
       );
     }
+    if (this.#lean)
+      throw new NotRunningError('threadboard: this dashboard runs lean (a node:cluster worker in a fleet): it has no thread to crash');
     const at = new Date().toISOString();
     if (target === COORDINATOR) {
       await this.#session.waitForLink('crash', Date.now() + this.#options.callTimeoutMs);
@@ -387,6 +423,51 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
       return;
     }
     this.#counters.record(durationMs, status);
+  }
+
+  /**
+   * Cluster mode: every node of the fleet this dashboard is part of (the `cluster` option), with
+   * fleet totals and the transport's status. The first call starts listening to the fleet and
+   * reads the reports stored in Redis, so it shows every node at once; it never waits for a
+   * Redis that is away (the transport's status says so). Rejects with NoClusterError without
+   * cluster mode.
+   */
+  async getFleet(): Promise<FleetView> {
+    if (!this.#cluster) throw new NoClusterError();
+    return this.#cluster.getFleet();
+  }
+
+  /** @internal */
+  get hasCluster(): boolean {
+    return this.#cluster !== null;
+  }
+
+  /** @internal The fleet's cumulative latency histogram for /metrics, or null without cluster mode. */
+  fleetHistogram(): { counts: Float64Array; sumMicros: number } | null {
+    return this.#cluster?.fleetHistogram() ?? null;
+  }
+
+  /** @internal Attached by the composition root; closed before the threads stop. */
+  attachCluster(cluster: AttachedCluster): void {
+    this.#cluster = cluster;
+    this.#closers.push(() => cluster.close());
+  }
+
+  /** @internal The snapshot as main holds it now, without waiting (what a cluster report is made of). */
+  snapshotNow(): DashboardSnapshot {
+    return this.#snapshot();
+  }
+
+  /** @internal */
+  hasFleetListeners(): boolean {
+    return this.listenerCount('fleet') > 0;
+  }
+
+  /** @internal Pushes a fleet view to 'fleet' listeners, each isolated like every listener. */
+  emitFleet(view: FleetView): boolean {
+    if (this.listenerCount('fleet') === 0) return false;
+    this.#publish('fleet', view);
+    return true;
   }
 
   /** The live page's address when started with the `web` option, else null. */
@@ -444,10 +525,10 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
 }
 
 /** The engine alone: the coordinator and its metric workers (startDashboard() adds the front ends). */
-export async function startEngine(options?: EngineOptions): Promise<Dashboard> {
+export async function startEngine(options?: EngineOptions, mode: EngineMode = { lean: false }): Promise<Dashboard> {
   const resolved = resolveOptions(options, builtinFile);
   const main = resolveMainThreadOptions(options);
-  const dash = new Dashboard(resolved, main);
+  const dash = new Dashboard(resolved, main, mode);
   try {
     await dash.start();
   } catch (err) {

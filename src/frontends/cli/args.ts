@@ -23,6 +23,11 @@ export interface CliOptions {
   web: { host: string; port: number } | null;
   /** Crash buttons on the page (needs THREADBOARD_WEB_TOKEN). */
   webControl: boolean;
+  /**
+   * Cluster mode: this machine is a node of a fleet over Redis (or, with `viewer`, only watches
+   * it); plain and JSON output gain the fleet. null without --cluster.
+   */
+  cluster: { redis: string; name: string; node: string | null; viewer: boolean } | null;
   help: boolean;
   version: boolean;
 }
@@ -50,6 +55,7 @@ export function defaultCliOptions(): CliOptions {
     hangTimeoutMs: 1000,
     web: null,
     webControl: false,
+    cluster: null,
     help: false,
     version: false,
   };
@@ -98,6 +104,24 @@ function durationSetter(key: 'intervalMs' | 'hangTimeoutMs', range: { min: numbe
     o[key] = ms;
     return null;
   };
+}
+
+/** The fleet name when --cluster comes without --cluster-name. */
+export const DEFAULT_CLUSTER_NAME = 'default';
+
+/** Fills the cluster part of the options as flags arrive in any order; --cluster's URL is checked after the loop. */
+function clusterPart(o: CliOptions): NonNullable<CliOptions['cluster']> {
+  o.cluster ??= { redis: '', name: DEFAULT_CLUSTER_NAME, node: null, viewer: false };
+  return o.cluster;
+}
+
+function isRedisUrl(raw: string): boolean {
+  try {
+    const u = new URL(raw);
+    return (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 export const FLAGS: readonly Flag[] = [
@@ -169,6 +193,48 @@ export const FLAGS: readonly Flag[] = [
     name: 'web-control',
     help: 'crash buttons on the web page (needs THREADBOARD_WEB_TOKEN)',
     set: (o, on) => (o.webControl = on),
+  },
+  {
+    kind: 'value',
+    name: 'cluster',
+    value: '<redis-url>',
+    accepts: 'a redis:// or rediss:// URL, as redis://127.0.0.1:6379 or rediss://user:password@redis.internal:6380',
+    help: 'join a fleet over Redis: this process is a node, and plain/JSON output shows the whole fleet',
+    set: (o, raw) => {
+      if (!isRedisUrl(raw)) return `got '${raw.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}'`;
+      clusterPart(o).redis = raw;
+      return null;
+    },
+  },
+  {
+    kind: 'value',
+    name: 'cluster-name',
+    value: '<name>',
+    accepts: 'a letter or digit, then up to 63 letters, digits, ., _ or -',
+    help: `the fleet's name: every process started with it is one fleet (default ${DEFAULT_CLUSTER_NAME})`,
+    set: (o, raw) => {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(raw)) return `got '${raw}'`;
+      clusterPart(o).name = raw;
+      return null;
+    },
+  },
+  {
+    kind: 'value',
+    name: 'cluster-node',
+    value: '<name>',
+    accepts: 'a letter or digit, then up to 127 letters, digits, ., _, :, @ or -',
+    help: "this node's name in the fleet (default hostname:pid)",
+    set: (o, raw) => {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/.test(raw)) return `got '${raw}'`;
+      clusterPart(o).node = raw;
+      return null;
+    },
+  },
+  {
+    kind: 'switch',
+    name: 'cluster-viewer',
+    help: 'watch the fleet without joining it (a viewer only: this process publishes nothing)',
+    set: (o, on) => (clusterPart(o).viewer = on),
   },
   {
     kind: 'switch',
@@ -272,6 +338,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       'threadboard: flag --web-control needs --web <[host:]port> as well: it adds crash buttons to the live page.',
     );
   }
+  if (o.cluster !== null && o.cluster.redis === '') {
+    const given = argv.find((a) => a.startsWith('--cluster-'))?.split('=')[0] ?? '--cluster-name';
+    throw new CliArgsError(given, `threadboard: flag ${given} needs --cluster <redis-url> as well: it names the fleet's Redis.`);
+  }
   return o;
 }
 
@@ -299,5 +369,7 @@ export function usage(): string {
     '  threadboard --access-log /var/log/nginx/access.log',
     '  threadboard --interval 200 | tee dash.log',
     '  threadboard --json',
+    '  threadboard --cluster redis://127.0.0.1:6379 --cluster-name shop --plain',
+    '  threadboard --cluster redis://127.0.0.1:6379 --cluster-name shop --cluster-viewer --web 7070',
   ].join('\n');
 }

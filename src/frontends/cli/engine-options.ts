@@ -13,6 +13,10 @@ export function dashboardOptionsFor(cli: CliOptions, env: NodeJS.ProcessEnv = pr
     httpProbe: true,
   };
   if (cli.accessLog) options.accessLog = { path: cli.accessLog.path, from: cli.accessLog.from };
+  if (cli.cluster) {
+    const c = cli.cluster;
+    options.cluster = { redis: c.redis, name: c.name, ...(c.node ? { node: c.node } : {}), publish: !c.viewer };
+  }
   if (cli.web) {
     const token = env[WEB_TOKEN_ENV];
     options.web = { ...cli.web, control: cli.webControl, ...(token ? { token } : {}) };

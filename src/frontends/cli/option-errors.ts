@@ -15,6 +15,9 @@ const FLAG_FOR: Readonly<Record<string, string>> = {
   'web.host': '--web',
   'web.port': '--web',
   'web.control': '--web-control',
+  'cluster.redis': '--cluster',
+  'cluster.name': '--cluster-name',
+  'cluster.node': '--cluster-node',
 };
 
 const TOKEN_HOWTO = `set ${WEB_TOKEN_ENV} to 16-512 characters from A-Z a-z 0-9 . _ ~ + / = -, e.g. export ${WEB_TOKEN_ENV}=$(openssl rand -base64 24)`;

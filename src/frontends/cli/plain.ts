@@ -4,6 +4,7 @@
  */
 import type { Dashboard } from '../../main/dashboard.js';
 import type { AccessLogEvent } from '../../events.js';
+import { fleetLines } from './fleet-lines.js';
 import { snapshotLines } from './text-lines.js';
 
 export interface PlainPrinter {
@@ -42,7 +43,10 @@ export function startPlainPrinter(dash: Dashboard, intervalMs: number, out: Node
   const print = async (): Promise<void> => {
     try {
       const snap = await dash.getDashboard();
-      if (!stopped) out.write(snapshotLines(snap).join('\n') + '\n\n');
+      // Cluster mode: the fleet under this machine's own figures, in the same block.
+      const fleet = dash.hasCluster ? await dash.getFleet() : null;
+      const lines = fleet ? [...snapshotLines(snap), ...fleetLines(fleet)] : snapshotLines(snap);
+      if (!stopped) out.write(lines.join('\n') + '\n\n');
     } catch (err) {
       if (!stopped) out.write(`threadboard: ${(err as Error).message}\n\n`);
     }

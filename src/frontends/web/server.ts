@@ -13,6 +13,7 @@ import { ConnectionGuard } from './connection-guard.js';
 import { ClientHub } from './hub.js';
 import { snapshotFamilies } from './metrics/families.js';
 import { processFamilies } from './metrics/process-families.js';
+import { fleetFamilies } from './metrics/fleet-families.js';
 import { latencyEdges } from './metrics/latency-buckets.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from './options.js';
@@ -105,7 +106,13 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
           edges,
         );
         const proc = processFamilies(snapshot, dash.processTotals());
-        const body = await registry.render([...base.families, ...proc.families], [...base.histograms, ...proc.histograms]);
+        // Cluster mode: the first scrape makes this dashboard a viewer (it subscribes), and
+        // getFleet() answers within a bound even while Redis is away.
+        const fleet = dash.hasCluster ? fleetFamilies(await dash.getFleet(), dash.fleetHistogram()!, edges) : null;
+        const body = await registry.render(
+          [...base.families, ...proc.families, ...(fleet?.families ?? [])],
+          [...base.histograms, ...proc.histograms, ...(fleet?.histograms ?? [])],
+        );
         return { contentType: registry.contentType, body };
       },
     }),

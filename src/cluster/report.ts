@@ -1,0 +1,49 @@
+/** A node's report, from what its dashboard already holds: the shared counters and the last snapshot. */
+import type { RequestCounts } from '../shared/request-counters.js';
+import { STATUS_CLASSES } from '../shared/request-counters.js';
+import type { DashboardSnapshot } from '../snapshot.js';
+import type { ResolvedCluster } from './options.js';
+import { toSparse } from './sparse-histogram.js';
+import type { NodeReport } from './wire.js';
+
+export interface ReportInput {
+  cluster: ResolvedCluster;
+  startedAtMs: number;
+  seq: number;
+  counts: RequestCounts;
+  snapshot: DashboardSnapshot;
+}
+
+export function buildReport({ cluster, startedAtMs, seq, counts, snapshot: s }: ReportInput): NodeReport {
+  const iv = s.requests;
+  return {
+    cluster: cluster.name,
+    node: cluster.node,
+    host: cluster.host,
+    pid: process.pid,
+    startedAtMs,
+    seq,
+    timeMs: counts.timeMs,
+    intervalMs: cluster.intervalMs,
+    lean: cluster.lean,
+    engine: cluster.lean ? 'lean' : s.coordinator.status,
+    requests: {
+      total: counts.total,
+      byClass: STATUS_CLASSES.map((c) => counts.byClass[c]) as NodeReport['requests']['byClass'],
+      timed: counts.timed,
+      latencySumMicros: counts.latencySumMicros,
+      active: counts.active,
+      histogram: toSparse(counts.histogram),
+    },
+    interval: iv && { rps: iv.rps, p50: iv.p50LatencyMs, p99: iv.p99LatencyMs, errorRate: iv.errorRate },
+    cpu: s.cpu && { usage: s.cpu.usage, cores: s.cpu.cores, loadAvg1: s.cpu.loadAvg[0] },
+    memory: s.memory && { totalMiB: s.memory.totalMiB, usedMiB: s.memory.usedMiB },
+    process: s.process && {
+      cpuPercent: s.process.cpuPercent,
+      rssMiB: s.process.rssMiB,
+      heapUsedMiB: s.process.heapUsedMiB,
+      eventLoopP99Ms: s.process.eventLoop.p99Ms,
+      eventLoopUtilization: s.process.eventLoop.utilization,
+    },
+  };
+}
