@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard, type FleetView } from '../dist/src/index.js';
 import { FleetLoad } from '../dist/src/demo/fleet-load.js';
 import { startFleetNode, type FleetNodeProcess } from '../dist/src/demo/fleet-process.js';
-import { startRedis, type RedisServer } from './cluster/redis-server.js';
-import { waitFor } from './helpers.js';
+import { freePort, startRedis, type RedisServer } from './cluster/redis-server.js';
+import { threadCount, waitFor } from './helpers.js';
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -183,5 +183,33 @@ describe('cluster mode over Redis', () => {
     });
     expect(f.self).toBe('pw-1');
     expect(f.transport.endpoint).toBe(`redis://:***@127.0.0.1:${r.port}`);
+  });
+
+  it('stop() releases every socket, timer and thread of a node and a viewer, with Redis there and with Redis away', async () => {
+    const r = await redis();
+    const away = `redis://127.0.0.1:${await freePort()}`;
+    const count = (kind: string): number => process.getActiveResourcesInfo().filter((x) => x === kind).length;
+    const baseline = { tcp: count('TCPSocketWrap'), timers: count('Timeout'), threads: threadCount() };
+    for (const url of [r.url, away]) {
+      const node = await startDashboard({ builtins: ['requests'], intervalMs: 250, cluster: { redis: url, name: 'shop', node: 'leak-1' } });
+      const view = await startDashboard({
+        builtins: ['requests'],
+        httpProbe: false,
+        cluster: { redis: url, name: 'shop', publish: false },
+      });
+      await waitFor('a report or a refusal', async () => {
+        const f = await view.getFleet();
+        return f.nodes.length === 1 || f.transport.lastError !== null;
+      });
+      await Promise.all([node.stop(), view.stop()]);
+    }
+    await waitFor(
+      'everything released',
+      () => {
+        const now = { tcp: count('TCPSocketWrap'), timers: count('Timeout'), threads: threadCount() };
+        return now.tcp <= baseline.tcp && now.timers <= baseline.timers && now.threads <= baseline.threads;
+      },
+      5000,
+    );
   });
 });

@@ -2,6 +2,19 @@
  * Cluster mode's public shapes: the `cluster` option and what dash.getFleet() resolves to.
  * Types only, importing nothing but Node's: the Redis client's types never reach the published
  * declarations, and a user without cluster mode loads none of it.
+ *
+ * For a front end rendering the fleet (the TUI's fleet view, the page's fleet section):
+ * - `dash.hasCluster` says whether there is a fleet at all; `await dash.getFleet()` gives a
+ *   FleetView now (the first call starts listening and reads every stored node, within ~2 s
+ *   even with Redis away), and never rejects once cluster mode is on;
+ * - after that first call, `dash.on('fleet', (view: FleetView) => …)` pushes a fresh view at most
+ *   twice a second while anything changed (a report, a node going down), so a renderer needs no
+ *   timer of its own; a node's `lastSeenAt` ages between pushes, so render "seen N s ago" from
+ *   `view.at`;
+ * - the CLI's `--json` puts the same object in a `fleet` field, and the plain lines come from
+ *   src/frontends/cli/fleet-lines.ts (totals, the link when not connected, one line per node).
+ * A FleetView is plain JSON data (strings, numbers, null, arrays, objects): it can go over the
+ * page's WebSocket as it is.
  */
 
 export interface ClusterTlsOptions {
