@@ -332,10 +332,13 @@ describe('health on screen', () => {
 
 describe('keys, footer, header', () => {
   it('binds every footer key, and the footer fits the width it is given', () => {
-    const footer = visibleText(footerText(200));
+    const footer = visibleText(footerText(200, true));
     for (const b of KEY_BINDINGS.filter((k) => k.label)) {
       expect(footer).toContain(`${b.label} ${b.help}`);
     }
+    // The fleet key is for cluster mode: without a fleet, the footer does not offer it.
+    expect(visibleText(footerText(200))).not.toContain('f fleet');
+    expect(visibleText(footerText(80, true)).length).toBeLessThanOrEqual(80);
     expect(KEY_BINDINGS.flatMap((b) => b.keys)).toEqual(
       expect.arrayContaining(['q', 'C-c', 'up', 'down', 'k', 't', 'h', 'o', 'e', 'c', 'r', 's', 'C-z']),
     );

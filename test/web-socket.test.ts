@@ -60,7 +60,7 @@ describe('web: WebSocket', () => {
     expect(hello.type).toBe('hello');
     if (hello.type !== 'hello') return;
     // The page's constants come from here: control, faults, the event log's size, units, spans.
-    expect(hello).toMatchObject({ v: 2, control: false, faults: ['throw', 'exit', 'hang', 'oom', 'kill'], eventLogSize: 100 });
+    expect(hello).toMatchObject({ v: 3, fleet: null, control: false, faults: ['throw', 'exit', 'hang', 'oom', 'kill'], eventLogSize: 100 });
     expect(hello.series).toMatchObject({ cpu: { unit: '%' }, mem: { unit: '%' }, rps: { unit: 'req/s' }, p99: { unit: 'ms' } });
     expect(hello.history.map(({ span, stepMs, capacity }) => ({ span, stepMs, capacity }))).toEqual(
       (['2m', '30m', '3h'] as const).map((span) => {

@@ -14,6 +14,12 @@
 import { Worker } from 'node:worker_threads';
 
 const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
+/**
+ * Flags about how the host's own entry is read, which Node accepts in a Worker and then fails
+ * on: `node --input-type=module -e '…'` would start every thread with "--input-type can only be
+ * used with string input".
+ */
+const ENTRY_FLAGS = new Set(['--input-type', '--eval', '-e', '--print', '-p', '--entry-url', '--experimental-default-type']);
 /** Per-process on every Node version, so a probe that carries it never starts a thread. */
 const SENTINEL = '--title=threadboard-execargv-probe';
 // (`--title` is also how Node lists it when the host passed its own --title.)
@@ -60,7 +66,7 @@ export function workerExecArgv(parent: readonly string[]): string[] {
   const key = parent.join('\0');
   const known = cache.get(key);
   if (known) return [...known];
-  const candidates = without(parent, (arg) => LOADER_FLAGS.has(flagName(arg)));
+  const candidates = without(parent, (arg) => LOADER_FLAGS.has(flagName(arg)) || ENTRY_FLAGS.has(flagName(arg)));
   let kept = candidates;
   // Node does not always list every refused flag at once (a flag's value can hide the next
   // one), so ask again until only the sentinel is refused. If Node's answer cannot be read,

@@ -25,3 +25,22 @@ describe('a host started with Node flags that a Worker refuses', () => {
     expect(r.printed[0]).toMatchObject({ workers: 3, cpu: true });
   });
 });
+
+describe('a host that is a script given on the command line', () => {
+  it('node --input-type=module -e <script>: the threads do not inherit how the host was read', async () => {
+    const flags = ['--input-type=module', '-e'];
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { repo } = await import('./scenario.js');
+    const script = `
+        const { startDashboard } = await import(${JSON.stringify(`${repo}/dist/src/index.js`)});
+        const dash = await startDashboard();
+        await dash.collect();
+        const n = await dash.workerCount();
+        await dash.stop();
+        console.log(JSON.stringify({ workers: n }));
+        undefined`;
+    const r = await promisify(execFile)(process.execPath, [...flags, script], { timeout: 30_000 });
+    expect(r.stdout).toContain('{"workers":3}');
+  });
+});

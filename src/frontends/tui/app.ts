@@ -32,7 +32,7 @@ const MIN_RENDER_GAP_MS = 150;
 export async function runTerminalDashboard(dash: Dashboard, options: TerminalDashboardOptions): Promise<TerminalDashboard> {
   const state = new DashboardState(options.intervalMs);
   const ui = createDashboardScreen();
-  const view = new DashboardView(ui.screen, { demo: options.demo });
+  const view = new DashboardView(ui.screen, { demo: options.demo, fleet: dash.hasCluster });
   const now = (): number => Date.now();
 
   let renderTimer: NodeJS.Timeout | null = null;
@@ -69,7 +69,17 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     'group-failed': andRender((e) => state.onGroupFailed(e)),
     'access-log': andRender((e) => state.onAccessLog(e)),
     health: andRender((e) => state.onHealth(e)),
+    fleet: andRender((v) => state.onFleet(v)),
   });
+  // Cluster mode: listening to the fleet starts with the first ask; its views are pushed from then on.
+  if (dash.hasCluster)
+    dash.getFleet().then(
+      (v) => {
+        state.onFleet(v);
+        requestRender();
+      },
+      (err: Error) => state.problem(err.message, now()),
+    );
   // Uptimes and "… ago" advance even when the interval is long.
   const clockTimer = setInterval(requestRender, 1000);
 
@@ -115,6 +125,11 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
         return;
       case 'cycle-span':
         state.cycleSpan();
+        requestRender();
+        return;
+      case 'toggle-fleet':
+        if (!dash.hasCluster) return;
+        state.toggleFleet();
         requestRender();
         return;
       case 'suspend':

@@ -5,6 +5,7 @@
  * derives no thread state of its own.
  */
 import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, HealthEvent, RecoveredEvent, RestartEvent } from '../../events.js';
+import type { FleetView } from '../../cluster/types.js';
 import { HISTORY_SPANS, type HistorySpan } from '../../main/history.js';
 import type { AccessLogSection, DashboardSnapshot, HealthStatus } from '../../snapshot.js';
 import {
@@ -33,6 +34,9 @@ export class DashboardState {
   /** The access-log state last shown in the log (status and error code), so each change shows once. */
   private accessLogShown: string | null = null;
   private healthShown: HealthStatus = 'ok';
+  /** Cluster mode: the latest fleet view (the engine's), and whether the fleet replaces the workers table. */
+  fleet: FleetView | null = null;
+  showFleet = false;
 
   constructor(readonly intervalMs: number) {}
 
@@ -59,6 +63,14 @@ export class DashboardState {
     if (key === this.accessLogShown) return;
     this.accessLogShown = key;
     this.log.add(atMs, accessLogText(s));
+  }
+
+  onFleet(view: FleetView): void {
+    this.fleet = view;
+  }
+
+  toggleFleet(): void {
+    this.showFleet = !this.showFleet;
   }
 
   /** The engine's 'health' event, told on each change: a line for trouble, and for its end (all well is no news otherwise). */

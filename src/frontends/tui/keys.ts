@@ -12,6 +12,7 @@ export type KeyAction =
   | { kind: 'crash-coordinator' }
   | { kind: 'collect' }
   | { kind: 'cycle-span' }
+  | { kind: 'toggle-fleet' }
   | { kind: 'suspend' };
 
 export interface KeyBinding {
@@ -37,6 +38,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: ['c'], label: 'c', help: 'crash coordinator', action: { kind: 'crash-coordinator' } },
   { keys: ['r', 'space'], label: 'r', help: 'collect now', short: 'collect', action: { kind: 'collect' } },
   { keys: ['s'], label: 's', help: 'chart span', short: 'span', action: { kind: 'cycle-span' } },
+  // Cluster mode only: the footer shows it when there is a fleet to show.
+  { keys: ['f'], label: 'f', help: 'fleet', action: { kind: 'toggle-fleet' } },
   // In raw mode the terminal sends Ctrl-Z as a key, not as SIGTSTP: the app suspends itself.
   // Not in the footer: it is what Ctrl-Z does everywhere.
   { keys: ['C-z'], label: '', help: '', action: { kind: 'suspend' } },
@@ -46,8 +49,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
  * The footer for a given width, the first that fits of: full help; short words; the crash keys
  * folded into one group, full then short words; keys alone.
  */
-export function footerText(width: number): string {
-  const shown = KEY_BINDINGS.filter((b) => b.label !== '');
+export function footerText(width: number, fleet = false): string {
+  const shown = KEY_BINDINGS.filter((b) => b.label !== '' && (fleet || b.action.kind !== 'toggle-fleet'));
   const crashKeys = shown.filter((b) => b.action.kind === 'crash-selected');
   const [quit, select, ...rest] = shown.filter((b) => b.action.kind !== 'crash-selected') as [KeyBinding, KeyBinding, ...KeyBinding[]];
   const key = (label: string): string => `{bold}{cyan-fg}${label}{/cyan-fg}{/bold}`;

@@ -10,6 +10,7 @@ import { renderChart } from './chart.js';
 import { slotValues, type ChartUnit } from './chart-series.js';
 import type { DashboardState } from './dashboard-state.js';
 import { headerText } from './header.js';
+import { fleetTableLines } from './fleet-table.js';
 import { footerText } from './keys.js';
 import { chartHeights, computeLayout, MIN_COLS, MIN_ROWS, panelSplit, type Layout, type Rect } from './layout.js';
 import { cpuLines, healthLook, memoryLines, packSegments, processLines, requestLines, staleLines } from './panel-text.js';
@@ -17,6 +18,8 @@ import { workerTableLines } from './workers-table.js';
 
 export interface ViewOptions {
   demo: { url: string } | null;
+  /** Cluster mode: the fleet can replace the workers table (key f). */
+  fleet: boolean;
 }
 
 /** What one chart of a panel draws: a series of the engine's history, in its unit and color. */
@@ -187,7 +190,7 @@ export class DashboardView {
           l.header.width,
         ),
       );
-      this.footer.setContent(footerText(l.footer.width));
+      this.footer.setContent(footerText(l.footer.width, this.options.fleet));
       const stale = (section: string, width: number): string[] => staleLines(s?.stale.includes(section) ?? false, width);
       const cpuInner = l.cpu.width - 2;
       // Per-core lines take at most a third of the panel, so the chart keeps its room.
@@ -205,10 +208,17 @@ export class DashboardView {
       const areas = s?.health.areas;
       this.showHealth(this.process.box, ' PROCESS ', areas?.process ?? 'ok');
       this.showHealth(this.requests.box, this.options.demo ? ' REQ · DEMO TRAFFIC ' : ' REQ ', areas?.requests ?? 'ok');
-      this.showHealth(this.workers, ' Workers ', areas?.threads ?? 'ok');
-      const table = workerTableLines(rows, state.selected, l.workers.width - 2, nowMs);
-      this.workersHeader.setContent(table.header);
-      this.workersBody.setContent(table.lines.join('\n'));
+      if (state.showFleet && state.fleet) this.showHealth(this.workers, ` Fleet ${state.fleet.name} `, 'ok');
+      else this.showHealth(this.workers, ' Workers ', areas?.threads ?? 'ok');
+      if (state.showFleet && state.fleet) {
+        const fleet = fleetTableLines(state.fleet, l.workers.width - 2, nowMs);
+        this.workersHeader.setContent(fleet.top[0] ?? '');
+        this.workersBody.setContent([...fleet.top.slice(1), fleet.header, ...fleet.rows].join('\n'));
+      } else {
+        const table = workerTableLines(rows, state.selected, l.workers.width - 2, nowMs);
+        this.workersHeader.setContent(table.header);
+        this.workersBody.setContent(table.lines.join('\n'));
+      }
       if (state.log.version !== this.logVersion) {
         this.events.setContent(state.log.all().join('\n'));
         this.events.setScrollPerc(100);

@@ -2,13 +2,14 @@
  * The WebSocket protocol: frames the server sends, and the one command a client may send,
  * validated field by field. A message that is not exactly a valid command closes that client.
  */
+import type { FleetView } from '../../cluster/types.js';
 import type { CrashReport, ExitEvent, FailedEvent, GroupFailedEvent, RecoveredEvent, RestartEvent } from '../../events.js';
 import type { HistoryPoint, HistorySpan, HistoryView, SERIES } from '../../main/history.js';
 import { FAULT_KINDS, type FaultKind } from '../../protocol/control.js';
 import type { DashboardSnapshot } from '../../snapshot.js';
 
-/** 2: hello carries the engine's history per span, snapshot frames its newest points. */
-export const WIRE_VERSION = 2;
+/** 2: hello carries the engine's history per span, snapshot frames its newest points. 3: and the fleet view. */
+export const WIRE_VERSION = 3;
 
 export type LoggedEvent =
   | { seq: number; kind: 'exit'; event: ExitEvent }
@@ -35,6 +36,8 @@ export interface HelloFrame {
   /** dash.history(span) for every span, finest first: its step, capacity and points. */
   history: HistoryView[];
   events: LoggedEvent[];
+  /** Cluster mode: the engine's latest fleet view; null without cluster mode or before the first. */
+  fleet: FleetView | null;
 }
 
 export type ServerFrame =
@@ -44,7 +47,15 @@ export type ServerFrame =
    * newest point of each span (dash.historyTails()), which a page upserts by `t` into the
    * history its hello brought.
    */
-  | { type: 'snapshot'; seq: number; t: number; snapshot: DashboardSnapshot; history: Record<HistorySpan, HistoryPoint | null> }
+  | {
+      type: 'snapshot';
+      seq: number;
+      t: number;
+      snapshot: DashboardSnapshot;
+      history: Record<HistorySpan, HistoryPoint | null>;
+      /** The latest fleet view with each snapshot (cluster mode), so the page follows the fleet at the snapshots' pace. */
+      fleet: FleetView | null;
+    }
   | { type: 'event'; event: LoggedEvent }
   /** Events a client missed while it was too slow to be sent them one by one. */
   | { type: 'events'; events: LoggedEvent[] }

@@ -6,6 +6,7 @@
 import type WebSocket from 'ws';
 import { SERIES, type HistoryPoint, type HistorySpan, type HistoryView } from '../../main/history.js';
 import { FAULT_KINDS } from '../../protocol/control.js';
+import type { FleetView } from '../../cluster/types.js';
 import type { DashboardSnapshot } from '../../snapshot.js';
 import { HubClient } from './client.js';
 import { encodeFrame, WIRE_VERSION, type LoggedEvent } from './frames.js';
@@ -29,6 +30,7 @@ export class ClientHub {
   private readonly clients = new Set<HubClient>();
   private readonly events: LoggedEvent[] = [];
   private latest: DashboardSnapshot | null = null;
+  private fleet: FleetView | null = null;
   private seq = 0;
   private eventSeq = 0;
   /** Totals of clients already gone, so the counters never go backwards. */
@@ -53,11 +55,16 @@ export class ClientHub {
     this.latest = snapshot;
   }
 
+  /** Cluster mode: the fleet view the next snapshot frame (and hello) carries. */
+  setFleet(view: FleetView): void {
+    this.fleet = view;
+  }
+
   /** `history`: the newest point of each span (dash.historyTails()) as of this snapshot. */
   publishSnapshot(snapshot: DashboardSnapshot, history: Record<HistorySpan, HistoryPoint | null>, t = nowMs()): void {
     this.latest = snapshot;
     this.seq += 1;
-    const frame = encodeFrame({ type: 'snapshot', seq: this.seq, t, snapshot, history });
+    const frame = encodeFrame({ type: 'snapshot', seq: this.seq, t, snapshot, history, fleet: this.fleet });
     for (const c of this.clients) c.offerSnapshot(frame);
   }
 
@@ -90,6 +97,7 @@ export class ClientHub {
         snapshot: this.latest,
         history: this.options.history(),
         events: this.events,
+        fleet: this.fleet,
       }),
     );
     return client;

@@ -152,7 +152,14 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
     recovered: (e) => hub.publishEvent('recovered', e),
     failed: (e) => hub.publishEvent('failed', e),
     'group-failed': (e) => hub.publishEvent('group-failed', e),
+    fleet: (v) => hub.setFleet(v),
   });
+  // Cluster mode: listening to the fleet starts with the first ask; its views are pushed from then on.
+  if (dash.hasCluster)
+    dash.getFleet().then(
+      (v) => hub.setFleet(v),
+      () => {},
+    );
   // A page opened before the next push still gets numbers at once.
   dash.getDashboard().then(
     (s) => hub.seed(s),

@@ -14,7 +14,20 @@
 /** @import { HelloFrame, LoggedEvent, ServerFrame } from '../frames.js' */
 /** @import { DashboardSnapshot } from '../../../snapshot.js' */
 /** @import { HistorySpan, SeriesName } from '../../../main/history.js' */
-import { axisLabels, clock, duration, eventText, exitText, fixed, mib, statsText, threadRows, UNKNOWN, withUnit } from './format.js';
+import {
+  axisLabels,
+  clock,
+  duration,
+  eventText,
+  exitText,
+  fixed,
+  fleetText,
+  mib,
+  statsText,
+  threadRows,
+  UNKNOWN,
+  withUnit,
+} from './format.js';
 import { chart, upsertPoint } from './series.js';
 
 /** @type {ReadonlyArray<{ card: string; key: SeriesName; digits: number }>} the charts; their units come in the hello */
@@ -113,6 +126,7 @@ function onFrame(m) {
       const hello = state.hello;
       if (hello) for (const view of hello.history) upsertPoint(view, m.history[view.span]);
       render(m.snapshot);
+      renderFleet(m.fleet);
       break;
     }
     case 'event':
@@ -127,6 +141,43 @@ function onFrame(m) {
         : 'crash refused: ' + m.error;
       break;
   }
+}
+
+/**
+ * Cluster mode's section: the engine's fleet view as it is, one row per node; hidden without one.
+ * @param {HelloFrame['fleet']} f
+ */
+function renderFleet(f) {
+  const section = $('fleet');
+  section.hidden = f === null;
+  if (f === null) return;
+  const text = fleetText(f);
+  $('fleet-title').textContent = text.title;
+  $('fleet-totals').textContent = text.totals;
+  $('fleet-link').textContent = text.link ?? '';
+  const body = /** @type {HTMLTableSectionElement} */ ($('fleet-nodes').querySelector('tbody'));
+  const rows = text.rows.map((r) => {
+    const tr = document.createElement('tr');
+    tr.dataset.node = r.node;
+    tr.classList.toggle('self', r.self);
+    for (const [cls, value] of /** @type {const} */ ([
+      ['node', r.node],
+      ['host', r.host],
+      ['status', r.status],
+      ['rps', r.rps],
+      ['p99', r.p99],
+      ['errors', r.errors],
+      ['host-cpu', r.hostCpu],
+      ['total', r.total],
+      ['seen', r.seen],
+    ])) {
+      const td = tr.insertCell();
+      td.className = cls;
+      td.textContent = value;
+    }
+    return tr;
+  });
+  body.replaceChildren(...rows);
 }
 
 /** @param {HelloFrame} m */
@@ -144,6 +195,7 @@ function onHello(m) {
   renderSpanButtons(m);
   if (m.snapshot) render(m.snapshot);
   else drawCharts();
+  renderFleet(m.fleet);
 }
 
 /** @param {HelloFrame} m */

@@ -23,6 +23,7 @@ main { padding: 16px 24px; display: grid; gap: 20px; }
 [data-health="warn"] { border-color: var(--warn); } [data-health="critical"] { border-color: var(--bad); }
 .health { padding: 2px 8px; border-radius: 10px; font-size: 12px; border: 1px solid currentColor; }
 .health-ok { color: var(--ok); } .health-warn { color: var(--warn); } .health-critical { color: var(--bad); }
+#fleet-nodes .status { text-transform: uppercase; font-size: 12px; } #fleet-nodes tr.self .node { font-weight: 600; }
 #threads { border: 1px solid transparent; border-radius: 8px; padding: 8px 10px; }
 #health-detail:empty { display: none; } #health-detail { color: var(--warn); margin: 0; }
 .chart { display: grid; grid-template-columns: max-content 1fr; column-gap: 6px; margin: 10px 0 0; }

@@ -3,6 +3,7 @@
  * rows and the event log's lines. The browser loads this file as compiled (/format.js) and the
  * tests call it in Node, so it imports types only: nothing the browser would have to fetch.
  */
+import type { FleetView } from '../../../cluster/types.js';
 import type { DashboardSnapshot, ExitInfo, WorkerStatus } from '../../../snapshot.js';
 import type { LoggedEvent } from '../frames.js';
 import type { Chart, SeriesStats } from './series.js';
@@ -147,4 +148,56 @@ export function eventText(le: LoggedEvent): string {
     case 'group-failed':
       return `${le.event.workers.join(', ')} gave up: ${le.event.message}; the built-in workers carry on`;
   }
+}
+
+/** One row of the page's fleet table, straight from the engine's fleet view. */
+export interface FleetRow {
+  node: string;
+  host: string;
+  status: string;
+  rps: string;
+  p99: string;
+  errors: string;
+  hostCpu: string;
+  total: string;
+  seen: string;
+  self: boolean;
+}
+
+/** The fleet's two summary lines and its rows (cluster mode); it renders, it does not judge. */
+export function fleetText(f: FleetView): { title: string; totals: string; link: string | null; rows: FleetRow[] } {
+  const t = f.totals;
+  const r = t.requests;
+  const plural = (n: number, word: string): string => n + ' ' + word + (n === 1 ? '' : 's');
+  return {
+    title: f.name + ' · ' + plural(t.nodes, 'node') + ' (' + t.up + ' up, ' + t.down + ' down) on ' + plural(t.hosts, 'host'),
+    totals:
+      withUnit(r.rps, 1, 'req/s') +
+      ' · p99 ' +
+      withUnit(r.p99LatencyMs, 2, 'ms') +
+      ' · 5xx ' +
+      fixed(r.errorRate, 1) +
+      '% · total ' +
+      r.total +
+      ' · ' +
+      f.transport.kind +
+      ' ' +
+      f.transport.status,
+    link:
+      f.transport.status === 'connected'
+        ? null
+        : f.transport.endpoint + ' ' + f.transport.status + (f.transport.lastError ? ': ' + f.transport.lastError.message : ''),
+    rows: f.nodes.map((n) => ({
+      node: n.node,
+      host: n.host,
+      status: n.status,
+      rps: withUnit(n.requests.rps, 1, 'req/s'),
+      p99: withUnit(n.requests.p99LatencyMs, 2, 'ms'),
+      errors: n.requests.errorRate === null ? UNKNOWN : fixed(n.requests.errorRate, 1) + '%',
+      hostCpu: n.hostCpu === null ? UNKNOWN : fixed(n.hostCpu, 1) + '%',
+      total: String(n.requests.total),
+      seen: clock(n.lastSeenAt, 's'),
+      self: n.node === f.self,
+    })),
+  };
 }

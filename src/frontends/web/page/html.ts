@@ -50,6 +50,15 @@ ${card('requests', 'Requests', 'Requests per second history')}
 ${card('latency', 'Latency p99', 'p99 latency history')}
 ${card('process', 'Process', 'process CPU history')}
   </section>
+  <section id="fleet" hidden>
+    <h2>Fleet</h2>
+    <p><strong id="fleet-title"></strong> · <span id="fleet-totals"></span></p>
+    <p id="fleet-link" class="muted"></p>
+    <table id="fleet-nodes">
+      <thead><tr><th>node</th><th>host</th><th>status</th><th>req/s</th><th>p99</th><th>5xx</th><th>host CPU</th><th>total</th><th>last seen</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
   <section id="threads">
     <h2>Threads</h2>
     <table id="workers">
