@@ -21,7 +21,23 @@ export type {
   AccessLogStatus,
   AccessLogProblem,
   AccessLogReplay,
+  AppSection,
+  AppMetricValue,
+  AppCounterValue,
+  AppGaugeValue,
+  AppHistogramValue,
+  HistogramUnit,
 } from './snapshot.js';
+export { MAX_APP_METRICS, type AppMetrics } from './main/app-metrics/registry.js';
+export type { AppCounter, AppGauge, AppHistogram } from './main/app-metrics/instruments.js';
+export type {
+  MetricOptions,
+  HistogramOptions,
+  AppReading,
+  CounterReading,
+  GaugeReading,
+  HistogramReading,
+} from './main/app-metrics/types.js';
 export type {
   DashboardEvents,
   ExitEvent,

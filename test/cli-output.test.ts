@@ -131,6 +131,7 @@ describe('--json', () => {
     expect(Object.keys(s).sort()).toEqual(
       [
         'accessLog',
+        'app',
         'channel',
         'collectionCount',
         'coordinator',
@@ -154,6 +155,7 @@ describe('--json', () => {
     expect(s.collectionCount).toBe(1);
     expect(s.lastUpdated).toMatch(ISO);
     expect(s.accessLog).toBeNull();
+    expect(s.app).toEqual({}); // the CLI runs no code of its own that counts
     expect(s.coordinator).toMatchObject({ status: 'running', restarts: 0, threadId: expect.any(Number) });
     expect(s.workers.map((w: { name: string }) => w.name)).toEqual(['cpu', 'memory', 'requests']);
     for (const w of s.workers)

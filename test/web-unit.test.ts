@@ -310,6 +310,7 @@ describe('snapshot to metric families', () => {
     memory: { totalMiB: 1024, usedMiB: 256, freeMiB: 768, usagePercent: 25 },
     requests: null,
     process: null,
+    app: {},
     custom: {},
     stale: [],
     lastUpdated: '2025-01-02T03:04:05.678Z',

@@ -22,6 +22,9 @@ import { allocateSharedBuffers, type SharedBuffers } from './shared-buffers.js';
 import type { BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot } from '../snapshot.js';
 import { History, type HistoryPoint, type HistorySpan, type HistoryView } from './history.js';
 import { ProcessVitals, type ProcessTotals } from './process-vitals.js';
+import { AppIntervals } from './app-metrics/intervals.js';
+import { AppMetrics } from './app-metrics/registry.js';
+import { appSection } from './app-metrics/section.js';
 import { RecoveryWatch } from './recovery.js';
 import { assembleSnapshot, seedFrom } from './snapshot-assembly.js';
 import { raceCall } from './coordinator-link.js';
@@ -71,6 +74,16 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   #vitals: ProcessVitals | null = null;
   #vitalsTimer: NodeJS.Timeout | null = null;
   #warnedRecordAfterStop = false;
+  /** The last interval's rates and percentiles of the app metrics, measured by main. */
+  readonly #appIntervals = new AppIntervals();
+
+  /**
+   * The host's own counters, gauges and histograms: `dash.metrics.counter('jobs_done').inc()`.
+   * Values live in shared buffers main owns; an update is one or two atomic operations with no
+   * message and no allocation. After stop() updates still work (nothing reads them any more)
+   * and never throw.
+   */
+  readonly metrics = new AppMetrics();
 
   /** @internal use startDashboard() */
   constructor(options: ResolvedOptions, main: MainThreadOptions) {
@@ -211,16 +224,23 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   #sampleVitals(): void {
     const process = this.#vitals?.sample();
     if (process) this.#history.offerProcess(process, Date.now());
+    this.#sampleApp();
     this.#session.sampleVitals();
-    // The process's figures (and their history) are main's own: main pushes them, whether or
-    // not the coordinator is up to push anything.
+    // The process's figures (and their history) and the app metrics are main's own: main pushes
+    // them, whether or not the coordinator is up to push anything.
     this.#publishSnapshot();
+  }
+
+  /** The app metrics' interval figures: on main's timer, and on collect(). */
+  #sampleApp(): void {
+    if (this.metrics.size > 0) this.#appIntervals.sample(this.metrics.read(), Date.now());
   }
 
   #snapshot(): DashboardSnapshot {
     return assembleSnapshot(this.#last, {
       coordinator: this.#session.status(),
       process: this.#vitals?.section ?? null,
+      app: appSection(this.metrics.read(), (name) => this.#appIntervals.figures(name)),
       counts: this.#counters.read(),
       restarts: this.#restarts,
       startedAt: this.startedAt,
@@ -243,6 +263,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     // big for callTimeoutMs is read on later turns; a log in error never rejects the call).
     await this.#accessLog?.poll(Date.now() + this.#options.callTimeoutMs);
     const { report, snapshot } = await this.#session.call('collect', (api) => api.collect());
+    // Fresh interval figures for the app metrics too: collect() means "now, every section".
+    this.#sampleApp();
     this.#collections += 1;
     this.#accept(snapshot);
     return report;
