@@ -11,8 +11,9 @@ import { HISTORY_SPANS } from '../../main/history.js';
 import { AuthFailures } from './auth-failures.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { ClientHub } from './hub.js';
+import { appFamilies, type AppEdges } from './metrics/app-families.js';
 import { snapshotFamilies } from './metrics/families.js';
-import { latencyEdges } from './metrics/latency-buckets.js';
+import { latencyEdges, wholeNumberEdges } from './metrics/latency-buckets.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -69,6 +70,7 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
   });
   const registry = new MetricsRegistry();
   const edges = latencyEdges(options.latencyBucketsPerOctave);
+  const appEdges: AppEdges = { ms: edges, none: wholeNumberEdges(options.latencyBucketsPerOctave) };
   let port = options.port;
   let closed = false;
   const rejectedRequests = zeroCounts(REQUEST_REJECT_REASONS);
@@ -102,7 +104,11 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
           },
           edges,
         );
-        return { contentType: registry.contentType, body: await registry.render(families, histogram) };
+        const app = appFamilies(dash.metrics.read(), appEdges);
+        return {
+          contentType: registry.contentType,
+          body: await registry.render([...families, ...app.families], [histogram, ...app.histograms]),
+        };
       },
     }),
   );

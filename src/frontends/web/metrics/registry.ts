@@ -3,7 +3,7 @@
  * global default registry: two servers in one process must not share or clash on names).
  *
  * Gauges and counters are prom-client's own types, set to the snapshot's values on each scrape.
- * The latency histogram is different: its counts already exist (the shared counters' buckets)
+ * Histograms (request latency, the app's) are different: their counts already exist (buckets in shared buffers)
  * and prom-client's Histogram can only count observations one by one, so it is a small metric
  * object that hands the registry precomputed bucket values through the same get() contract.
  */
@@ -49,7 +49,7 @@ export class MetricsRegistry {
   private readonly registry = new Registry();
   private readonly gauges = new Map<string, Gauge>();
   private readonly counters = new Map<string, Counter>();
-  private histogram: PrecomputedHistogram | null = null;
+  private readonly histograms = new Map<string, PrecomputedHistogram>();
 
   get contentType(): string {
     return this.registry.contentType;
@@ -59,17 +59,21 @@ export class MetricsRegistry {
    * Sets every metric and renders the text. Safe under concurrent scrapes: values are set and
    * the registry reads them (each metric's get() runs up to its return) in one synchronous run.
    */
-  render(families: readonly Family[], histogram: HistogramFamily): Promise<string> {
+  render(families: readonly Family[], histograms: readonly HistogramFamily[]): Promise<string> {
     for (const f of families) {
       if (f.type === 'gauge') this.setGauge(f);
       else if (f.type === 'counter') this.setCounter(f);
     }
-    if (!this.histogram) {
-      this.histogram = new PrecomputedHistogram(histogram.name, histogram.help);
-      // The registry only calls name, type, get() and reset(), all of which this object has.
-      this.registry.registerMetric(this.histogram as unknown as Histogram);
+    for (const h of histograms) {
+      let metric = this.histograms.get(h.name);
+      if (!metric) {
+        metric = new PrecomputedHistogram(h.name, h.help);
+        // The registry only calls name, type, get() and reset(), all of which this object has.
+        this.registry.registerMetric(metric as unknown as Histogram);
+        this.histograms.set(h.name, metric);
+      }
+      metric.update(h);
     }
-    this.histogram.update(histogram);
     return this.registry.metrics();
   }
 
@@ -104,6 +108,6 @@ export class MetricsRegistry {
     this.registry.clear();
     this.gauges.clear();
     this.counters.clear();
-    this.histogram = null;
+    this.histograms.clear();
   }
 }

@@ -1,0 +1,76 @@
+// Issue 15: app metrics in /metrics, as plain data: names, exact cumulative buckets, units.
+import { describe, expect, it } from 'vitest';
+import { appFamilies } from '../../dist/src/frontends/web/metrics/app-families.js';
+import { latencyEdges, leLabel, wholeNumberEdges, wholeNumberLabel } from '../../dist/src/frontends/web/metrics/latency-buckets.js';
+import { AppMetrics } from '../../dist/src/main/app-metrics/registry.js';
+
+const edges = { ms: latencyEdges(), none: wholeNumberEdges() };
+
+describe('app metric families', () => {
+  it('exports counters with _total and gauges as they are, with the help given or a default', () => {
+    const m = new AppMetrics();
+    m.counter('jobs_done', { help: 'jobs finished' }).inc(6);
+    m.counter('sent_total').inc(2);
+    m.gauge('queue_depth').set(-3.5);
+    const { families, histograms } = appFamilies(m.read(), edges);
+    expect(histograms).toEqual([]);
+    expect(families).toEqual([
+      {
+        name: 'threadboard_app_jobs_done_total',
+        help: 'jobs finished',
+        type: 'counter',
+        labelNames: [],
+        samples: [{ labels: {}, value: 6 }],
+      },
+      {
+        name: 'threadboard_app_sent_total',
+        help: "The application's counter 'sent_total' (dash.metrics; no help given).",
+        type: 'counter',
+        labelNames: [],
+        samples: [{ labels: {}, value: 2 }],
+      },
+      {
+        name: 'threadboard_app_queue_depth',
+        help: "The application's gauge 'queue_depth' (dash.metrics; no help given).",
+        type: 'gauge',
+        labelNames: [],
+        samples: [{ labels: {}, value: -3.5 }],
+      },
+    ]);
+  });
+
+  it("an 'ms' histogram has the request latency's exact edges, in seconds, every cumulative count exact", () => {
+    const m = new AppMetrics();
+    const h = m.histogram('job_duration_ms');
+    let seed = 3;
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const micros: number[] = [];
+    for (let i = 0; i < 5000; i++) micros.push(Math.floor(2 ** (rand() * 27)));
+    micros.push(0, 2 ** 32 - 1, 2 ** 33);
+    for (const us of micros) h.observe(us / 1000);
+    const [fam] = appFamilies(m.read(), edges).histograms;
+    expect(fam!.name).toBe('threadboard_app_job_duration_seconds');
+    expect(fam!.count).toBe(micros.length);
+    expect(fam!.sum).toBeCloseTo(micros.reduce((a, b) => a + b, 0) / 1e6, 6);
+    expect(fam!.buckets.map(([le]) => le)).toEqual(latencyEdges().map(leLabel));
+    fam!.buckets.forEach(([le, cumulative], i) => {
+      expect(cumulative, `le=${le}`).toBe(micros.filter((v) => v <= latencyEdges()[i]! - 1).length);
+    });
+  });
+
+  it("a 'none' histogram has whole-number edges from 1 to 2^31, every cumulative count exact", () => {
+    expect(wholeNumberEdges().slice(0, 8)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(wholeNumberEdges(1).slice(0, 4)).toEqual([1, 2, 4, 8]);
+    expect(wholeNumberEdges(1).at(-1)).toBe(2 ** 31);
+    const m = new AppMetrics();
+    const h = m.histogram('payload_bytes', { unit: 'none' });
+    const values = [0, 1, 1, 2, 3, 7, 64, 65, 1000, 1500, 70_000, 3_000_000_000, 2 ** 32 + 1];
+    for (const v of values) h.observe(v);
+    const [fam] = appFamilies(m.read(), edges).histograms;
+    expect(fam!.name).toBe('threadboard_app_payload_bytes');
+    expect(fam!.sum).toBe(values.reduce((a, b) => a + b, 0));
+    expect(fam!.count).toBe(values.length);
+    expect(fam!.buckets.map(([le]) => le)).toEqual(wholeNumberEdges().map(wholeNumberLabel));
+    fam!.buckets.forEach(([le, cumulative]) => expect(cumulative, `le=${le}`).toBe(values.filter((v) => v <= Number(le)).length));
+  });
+});
