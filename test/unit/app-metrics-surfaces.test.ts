@@ -1,5 +1,6 @@
-// Issue 15: app metrics in /metrics, as plain data: names, exact cumulative buckets, units.
+// Issue 15: app metrics on the surfaces, as plain data: /metrics (names, exact cumulative buckets, units) and the plain text.
 import { describe, expect, it } from 'vitest';
+import { appLines } from '../../dist/src/frontends/cli/text-lines.js';
 import { appFamilies } from '../../dist/src/frontends/web/metrics/app-families.js';
 import { latencyEdges, leLabel, wholeNumberEdges, wholeNumberLabel } from '../../dist/src/frontends/web/metrics/latency-buckets.js';
 import { AppMetrics } from '../../dist/src/main/app-metrics/registry.js';
@@ -72,5 +73,26 @@ describe('app metric families', () => {
     expect(fam!.count).toBe(values.length);
     expect(fam!.buckets.map(([le]) => le)).toEqual(wholeNumberEdges().map(wholeNumberLabel));
     fam!.buckets.forEach(([le, cumulative]) => expect(cumulative, `le=${le}`).toBe(values.filter((v) => v <= Number(le)).length));
+  });
+});
+
+describe('app metrics in the plain text', () => {
+  it("prints one APP line per metric, '–' for what is not known yet", () => {
+    expect(appLines({})).toEqual([]);
+    expect(
+      appLines({
+        jobs_done: { type: 'counter', value: 6, rate: 1.5 },
+        fresh: { type: 'counter', value: 0, rate: null },
+        queue_depth: { type: 'gauge', value: -2.5 },
+        job_duration_ms: { type: 'histogram', unit: 'ms', count: 3, sum: 37.5, rate: 0.25, avg: 12.5, p50: 12.416, p99: 12.992 },
+        payload_bytes: { type: 'histogram', unit: 'none', count: 1, sum: 3, rate: null, avg: null, p50: null, p99: null },
+      }),
+    ).toEqual([
+      'APP jobs_done  value: 6  rate: 1.50/s',
+      'APP fresh  value: 0  rate: –',
+      'APP queue_depth  value: -2.5',
+      'APP job_duration_ms  count: 3  p50: 12.42ms  p99: 12.99ms  avg: 12.50ms  rate: 0.25/s',
+      'APP payload_bytes  count: 1  p50: –  p99: –  avg: –  rate: –',
+    ]);
   });
 });
