@@ -1,5 +1,5 @@
 /** Lifecycle events a Dashboard emits. `target` is 'coordinator' or a metric worker's name. */
-import type { AccessLogProblem, AccessLogStatus, DashboardSnapshot } from './snapshot.js';
+import type { AccessLogProblem, AccessLogStatus, DashboardSnapshot, HealthSection } from './snapshot.js';
 import type { ChildExitEvent, ChildRestartEvent } from './supervisor/types.js';
 
 /** A thread ended. `willRestart` is false for a temporary worker, or a supervisor that gave up. */
@@ -48,6 +48,9 @@ export interface RecoveredEvent {
   ms: number;
 }
 
+/** snapshot.health changed (its status, or any check's): the new assessment. */
+export type HealthEvent = HealthSection & { at: string };
+
 export interface DashboardEvents {
   snapshot: [snapshot: DashboardSnapshot];
   exit: [event: ExitEvent];
@@ -57,6 +60,8 @@ export interface DashboardEvents {
   /** The root supervisor gave up: the dashboard is down for good, the host process is not. */
   failed: [event: FailedEvent];
   'group-failed': [event: GroupFailedEvent];
+  /** The dashboard's health changed (see snapshot.health). */
+  health: [event: HealthEvent];
   /** The access log became readable, went missing, or could not be read (see AccessLogEvent). */
   'access-log': [event: AccessLogEvent];
 }

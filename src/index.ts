@@ -27,6 +27,11 @@ export type {
   AppGaugeValue,
   AppHistogramValue,
   HistogramUnit,
+  ProcessSection,
+  ThreadHealth,
+  HealthSection,
+  HealthCheck,
+  HealthStatus,
 } from './snapshot.js';
 export { MAX_APP_METRICS, type AppMetrics } from './main/app-metrics/registry.js';
 export type { AppCounter, AppGauge, AppHistogram } from './main/app-metrics/instruments.js';
@@ -46,6 +51,7 @@ export type {
   FailedEvent,
   GroupFailedEvent,
   AccessLogEvent,
+  HealthEvent,
   CrashReport,
 } from './events.js';
 export type { HistorySpan, HistoryView, HistoryPoint, SeriesName } from './main/history.js';

@@ -70,12 +70,28 @@ export interface ProcessSection {
   /** The main thread's heap limit (--max-old-space-size or V8's default). */
   heapLimitMiB: number;
   externalMiB: number;
-  /** The main thread's event loop: delay beyond the monitor's 20 ms tick (p50, p99, max), and the busy share 0..1. */
+  /** The main thread's event loop: delay beyond the monitor's 10 ms tick (p50, p99, max), and the busy share 0..1. */
   eventLoop: { p50Ms: number; p99Ms: number; maxMs: number; utilization: number };
   /** Garbage collections over the interval. */
   gc: { count: number; pauseMs: number; maxPauseMs: number };
   /** Active resources keeping the process alive, by type (process.getActiveResourcesInfo()). */
   handles: Record<string, number>;
+}
+
+export type HealthStatus = 'ok' | 'warn' | 'critical';
+
+export interface HealthCheck {
+  /** 'event-loop', 'heap', 'threads', 'samples' or 'errors'. */
+  name: string;
+  status: HealthStatus;
+  /** What was measured, against what threshold. */
+  message: string;
+}
+
+/** The worst of the checks, and each check: see the `health` option for the thresholds. */
+export interface HealthSection {
+  status: HealthStatus;
+  checks: HealthCheck[];
 }
 
 /** A thread's health over the last interval; null while it is not running, or where Node cannot tell. */
@@ -234,6 +250,8 @@ export interface DashboardSnapshot {
   process: ProcessSection | null;
   /** The host's own counters, gauges and histograms (dash.metrics), kept by main: no thread is involved. */
   app: AppSection;
+  /** Whether the process and the dashboard are well, by thresholds (the `health` option). */
+  health: HealthSection;
   custom: Record<string, unknown>;
   /**
    * Sections ('cpu', 'memory', 'requests', or a custom worker's name) whose value is the last
@@ -252,7 +270,7 @@ export interface DashboardSnapshot {
 /** The part of a snapshot the coordinator produces; main adds the rest (the request counts among it). */
 export type CoordinatorSnapshot = Omit<
   DashboardSnapshot,
-  'collectionCount' | 'coordinator' | 'accessLog' | 'requests' | 'process' | 'app'
+  'collectionCount' | 'coordinator' | 'accessLog' | 'requests' | 'process' | 'app' | 'health'
 > & {
   requests: RequestsInterval | null;
 };

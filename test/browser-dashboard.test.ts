@@ -34,6 +34,7 @@ const CHARTS: Array<{ card: string; key: SeriesName; digits: number }> = [
   { card: 'memory', key: 'mem', digits: 1 },
   { card: 'requests', key: 'rps', digits: 1 },
   { card: 'latency', key: 'p99', digits: 2 },
+  { card: 'process', key: 'procCpu', digits: 1 },
 ];
 
 /** What the page shows of its charts: each path and caption, and the x axis of the first. */
@@ -203,6 +204,9 @@ describe('browser: the live page in headless Chromium', () => {
     expect(await page.locator('#requests-chart .y-axis').innerText()).toMatch(/^\d+(\.\d+)? req\/s\n\d+(\.\d+)? req\/s\n0 req\/s$/);
     expect(await page.locator('#latency-chart .y-axis').innerText()).toMatch(/ ms\n.* ms\n0 ms$/);
     expect(await text('#cpu-chart figcaption')).toMatch(/^now \d+\.\d% · min \d+\.\d% · max \d+\.\d%$/);
+    // The host process's card: its CPU, memory, event loop and GC, from snapshot.process.
+    expect(await text('#process-value')).toMatch(/^\d+\.\d%$/);
+    expect(await text('#process-sub')).toMatch(/^rss \d+ MiB · heap \d+ MiB · loop p99 \d+\.\d ms · busy \d+% · gc \d+$/);
   });
 
   it('lists the coordinator and the three workers with status, restarts, start time and last exit', async () => {
@@ -213,6 +217,9 @@ describe('browser: the live page in headless Chromium', () => {
       expect(await row(name!, 'restarts')).toBe('0');
       expect(await row(name!, 'exit')).toBe('–');
       expect(await row(name!, 'started')).toMatch(/^\d\d:\d\d:\d\d$/);
+      // The thread's own vitals, from its heartbeat cell.
+      expect(await row(name!, 'elu')).toMatch(/^\d+%$/);
+      expect(await row(name!, 'heap')).toMatch(/^\d+\.\d MiB$/);
     }
     expect(await page.locator('#workers tr[data-name="cpu"] button').isVisible()).toBe(true);
   });

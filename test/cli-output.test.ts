@@ -10,6 +10,8 @@ const CPU = /^CPU (\d+\.\d)% {2}load: \[(\d+\.\d\d), (\d+\.\d\d), (\d+\.\d\d)\] 
 const MEM = /^MEM \[([#-]{20})\] (\d+\.\d)% {2}(\d+)\/(\d+) MiB$/;
 const REQ =
   /^REQ (\d+\.\d) rps {2}p50: (\d+\.\d\dms|–) {2}p99: (\d+\.\d\dms|–) {2}avg: (\d+\.\d\dms|–) {2}errors: (\d+\.\d\d)% {2}conns: (\d+) {2}total: (\d+)$/;
+const PROC =
+  /^PROC cpu: (\d+\.\d)% {2}rss: (\d+) MiB {2}heap: (\d+\.\d)\/(\d+) MiB {2}loop p99: (\d+\.\d\dms) {2}max: (\d+\.\d\dms) {2}busy: (\d+)% {2}gc: (\d+)$|^PROC \(waiting for the first interval\)$/;
 const UPDATED = /^updated: (\S+)$/;
 
 const latency = (text: string): number | null => (text === '–' ? null : Number.parseFloat(text));
@@ -22,14 +24,14 @@ interface Block {
   updated: string;
 }
 
-/** One CPU/MEM/REQ/updated block, every line parsed; throws on any line out of shape. */
+/** One CPU/MEM/REQ/PROC/updated block, every line parsed; throws on any line out of shape. */
 function parseBlock(lines: string[]): Block {
-  const [c, m, r, u] = lines.map((l, i) => {
-    const re = [CPU, MEM, REQ, UPDATED][i]!;
+  const [c, m, r, , u] = lines.map((l, i) => {
+    const re = [CPU, MEM, REQ, PROC, UPDATED][i]!;
     const match = re.exec(l);
     if (!match) throw new Error(`line ${i + 1} of a block is out of shape: ${JSON.stringify(l)}`);
     return match;
-  }) as [RegExpExecArray, RegExpExecArray, RegExpExecArray, RegExpExecArray];
+  }) as [RegExpExecArray, RegExpExecArray, RegExpExecArray, RegExpExecArray, RegExpExecArray];
   return {
     cpu: { usage: Number(c[1]), load: [Number(c[2]), Number(c[3]), Number(c[4])], cores: Number(c[5]) },
     mem: { percent: Number(m[2]), usedMiB: Number(m[3]), totalMiB: Number(m[4]) },
@@ -69,7 +71,7 @@ function start(...args: string[]): {
 }
 
 describe('non-terminal output', () => {
-  it('prints a CPU/MEM/REQ/updated block per interval, parseable, and stops cleanly on SIGTERM', async () => {
+  it('prints a CPU/MEM/REQ/PROC/updated block per interval, parseable, and stops cleanly on SIGTERM', async () => {
     const p = start('--interval', '200');
     const got = await waitFor('four blocks of output', () => (blocks(p.out()).length >= 4 ? blocks(p.out()) : null), 20_000);
     const parsed = got.map(parseBlock);
@@ -137,6 +139,7 @@ describe('--json', () => {
         'coordinator',
         'cpu',
         'custom',
+        'health',
         'lastUpdated',
         'memory',
         'process',

@@ -150,7 +150,7 @@ describe('bad options fail at startDashboard() with an OptionsError naming the o
       'workers[0].file',
       /does not exist: .*does\/not\/exist\.js \('does\/not\/exist\.js' was resolved against the current directory, .*; to name a file next to your module, pass new URL\('.\/does\/not\/exist\.js', import\.meta\.url\)\)/,
     ],
-    [{ workers: [{ name: 'x', file: 'src/thing.ts' }] }, 'workers[0].file', /compile the worker first/],
+    [{ workers: [{ name: 'x', file: 'src/thing.tsx' }] }, 'workers[0].file', /compile the worker first/],
     [{ workers: [{ name: 'x', file, restart: 'sometimes' }] }, 'workers[0].restart', /'permanent', 'transient', 'temporary'/],
     [{ workers: [{ name: 'x', file, data: () => 1 }] }, 'workers[0].data', /structured-cloneable/],
     [{ supervision: { strategy: 'all_for_none' } }, 'supervision.strategy', /'one_for_one', 'one_for_all', 'rest_for_one'/],

@@ -103,7 +103,7 @@ describe('the recovery check the demo applies', () => {
 describe('the getDashboard() example (examples/get-dashboard.ts)', () => {
   it('prints a snapshot as JSON and exits on its own', async () => {
     const r = await run('dist/examples/get-dashboard.js');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as DashboardSnapshot;
     expect(s.collectionCount).toBe(1);
     expect(s.requests!.total).toBe(2);
@@ -113,7 +113,7 @@ describe('the getDashboard() example (examples/get-dashboard.ts)', () => {
 describe('the custom worker example (examples/custom-worker.mjs, the README one)', () => {
   it('runs as written: a worker reading shared state, resolved next to its module', async () => {
     const r = await run('examples/custom-worker.mjs');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('after 25 jobs arrived: { depth: 25, highWater: 25 }\nafter 20 were done:    { depth: 5, highWater: 25 }\n');
   });
 });

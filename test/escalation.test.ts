@@ -14,9 +14,15 @@ describe('restart intensity and escalation', () => {
       const cpuExits: ExitEvent[] = [];
       dash.on('exit', (e) => e.target === 'cpu' && cpuExits.push(e));
       // Four crashes within the window: the fourth is one more than maxRestarts allows.
+      let killed: number | null = null;
       for (let i = 0; i < 4; i++) {
-        await waitFor('cpu running', async () => (await dash.getDashboard()).workers[0]!.status === 'running');
-        await dash.crash('cpu', 'kill');
+        // The replacement, not the thread just killed: a snapshot taken before main heard of the
+        // exit still shows that one running, and crash() then finds no running cpu to kill.
+        await waitFor('cpu running', async () => {
+          const cpu = (await dash.getDashboard()).workers[0]!;
+          return cpu.status === 'running' && cpu.threadId !== killed;
+        });
+        killed = (await dash.crash('cpu', 'kill')).threadId;
         await waitFor(`cpu exit #${i + 1}`, () => cpuExits.length === i + 1);
       }
       expect(cpuExits.slice(0, 3).every((e) => e.willRestart)).toBe(true);

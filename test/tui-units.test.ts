@@ -42,6 +42,7 @@ function snapshot(over: Partial<DashboardSnapshot> = {}, at = T0): DashboardSnap
     },
     process: null,
     app: {},
+    health: { status: 'ok', checks: [] },
     custom: {},
     stale: [],
     lastUpdated: iso(at),
@@ -123,10 +124,10 @@ describe('layout', () => {
   ])('%i×%i: panels tile the screen exactly, nothing overlaps or spills', (cols, rows) => {
     const l = computeLayout(cols, rows);
     expect(l.tooSmall).toBe(false);
-    const rects = [l.header, l.cpu, l.memory, l.requests, l.workers, l.events, l.footer];
+    const rects = [l.header, l.cpu, l.memory, l.requests, l.process, l.workers, l.events, l.footer];
     for (const r of rects) expect(inside(r, cols, rows)).toBe(true);
     expect(rects.reduce((n, r) => n + r.width * r.height, 0)).toBe(cols * rows);
-    expect(l.cpu.width + l.memory.width + l.requests.width).toBe(cols);
+    expect(l.cpu.width + l.memory.width + l.requests.width + l.process.width).toBe(cols);
     expect(l.workers.width + l.events.width).toBe(cols);
     expect(l.footer.top).toBe(rows - 1);
     expect(l.workers.top + l.workers.height).toBe(rows - 1);
@@ -253,9 +254,10 @@ describe('workers rows and table', () => {
       lastExit: { reason: 'error', message: 'boom', at: T0 + 1000 },
     });
     for (const r of rows.slice(1)) expect(r).toMatchObject({ status: 'restarting', threadId: null, since: null, restarts: 3 });
-    const { lines } = workerTableLines(rows, 0, 70, T0 + 3000);
-    expect(visibleText(lines[0]!)).toMatch(/^▶ coordinator +- restarting +2 +- error 2s ago/);
-    expect(visibleText(lines[1]!)).toMatch(/^ {2}cpu +- restarting +3 +- +-/);
+    const { lines } = workerTableLines(rows, 0, 80, T0 + 3000);
+    // No thread: no uptime, event-loop use or heap either.
+    expect(visibleText(lines[0]!)).toMatch(/^▶ coordinator +- restarting +2 +- +- +- error 2s ago/);
+    expect(visibleText(lines[1]!)).toMatch(/^ {2}cpu +- restarting +3 +- +- +- +-/);
   });
 
   it('draws the table to the width, marks the selected row, and says the last exit and its age', () => {
@@ -267,13 +269,15 @@ describe('workers rows and table', () => {
       startedAt: null,
       lastExit: { reason: 'hang', message: '', at: iso(T0) },
     };
-    const { header, lines } = workerTableLines(workerRows(s), 2, 70, T0 + 12_000);
-    expect(visibleText(header)).toMatch(/^ {2}NAME +THREAD STATUS +RESTARTS +UPTIME LAST EXIT +$/);
-    expect(visibleText(header)).toHaveLength(70);
-    for (const l of lines) expect(visibleText(l)).toHaveLength(70);
-    expect(visibleText(lines[0]!)).toMatch(/^ {2}coordinator +1 running +0 +1m12s -/);
+    s.workers[0] = { ...s.workers[0]!, eventLoopUtilization: 0.125, heapUsedMiB: 6.25 };
+    const { header, lines } = workerTableLines(workerRows(s), 2, 80, T0 + 12_000);
+    expect(visibleText(header)).toMatch(/^ {2}NAME +THREAD STATUS +RESTARTS +UPTIME +ELU +HEAP LAST EXIT +$/);
+    expect(visibleText(header)).toHaveLength(80);
+    for (const l of lines) expect(visibleText(l)).toHaveLength(80);
+    expect(visibleText(lines[0]!)).toMatch(/^ {2}coordinator +1 running +0 +1m12s +- +- -/);
+    expect(visibleText(lines[1]!)).toMatch(/^ {2}cpu +\d+ running +0 +\S+ +13% +6\.3M -/);
     expect(lines[2]).toContain('{inverse}');
-    expect(visibleText(lines[2]!)).toMatch(/^▶ memory +- restarting +0 +- hang 12s ago/);
+    expect(visibleText(lines[2]!)).toMatch(/^▶ memory +- restarting +0 +- +- +- hang 12s ago/);
   });
 });
 

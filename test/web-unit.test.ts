@@ -311,6 +311,7 @@ describe('snapshot to metric families', () => {
     requests: null,
     process: null,
     app: {},
+    health: { status: 'ok', checks: [] },
     custom: {},
     stale: [],
     lastUpdated: '2025-01-02T03:04:05.678Z',
@@ -350,7 +351,7 @@ describe('snapshot to metric families', () => {
     const counters = new RequestCounters();
     counters.record(1, 200);
     counters.record(2, 503);
-    const { families, histogram } = snapshotFamilies(snap, counters.read(), {
+    const { families, histograms } = snapshotFamilies(snap, counters.read(), {
       clients: 3,
       framesSent: 9,
       framesDropped: 1,
@@ -380,6 +381,7 @@ describe('snapshot to metric families', () => {
     expect(status).toEqual(['coordinator=running', 'cpu=restarting']);
     expect(get('threadboard_last_sample_timestamp_seconds').samples[0]!.value).toBe(Date.parse(snap.lastUpdated!) / 1000);
     expect(get('threadboard_web_rejected_connections_total').samples).toEqual([{ labels: { reason: 'origin' }, value: 2 }]);
+    const histogram = histograms[0]!.series[0]!;
     expect(histogram.count).toBe(2);
     expect(histogram.sum).toBeCloseTo(0.003, 9);
   });

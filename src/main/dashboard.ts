@@ -19,7 +19,8 @@ import { AccessLogSource } from './access-log/source.js';
 import { RequestCounters, type RequestCounts } from '../shared/request-counters.js';
 import { HttpProbe } from './http-probe.js';
 import { allocateSharedBuffers, type SharedBuffers } from './shared-buffers.js';
-import type { BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot } from '../snapshot.js';
+import type { BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot, HealthSection } from '../snapshot.js';
+import { healthChanged } from './health.js';
 import { History, type HistoryPoint, type HistorySpan, type HistoryView } from './history.js';
 import { ProcessVitals, type ProcessTotals } from './process-vitals.js';
 import { AppIntervals } from './app-metrics/intervals.js';
@@ -70,6 +71,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   readonly #restarts = new Map<string, number>();
   readonly #recovery = new RecoveryWatch();
   readonly #history: History;
+  /** The health last told to 'health' listeners. */
+  #health: HealthSection | null = null;
   /** The host process's vitals, sampled every interval while the dashboard runs. */
   #vitals: ProcessVitals | null = null;
   #vitalsTimer: NodeJS.Timeout | null = null;
@@ -243,6 +246,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
       app: appSection(this.metrics.read(), (name) => this.#appIntervals.figures(name)),
       counts: this.#counters.read(),
       restarts: this.#restarts,
+      health: { thresholds: this.#options.health, intervalMs: this.#options.intervalMs, nowMs: Date.now() },
       startedAt: this.startedAt,
       collectionCount: this.#collections,
       accessLog: this.#accessLog?.stats() ?? null,
@@ -251,9 +255,13 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
 
   /** Every snapshot main holds goes through here: its listeners, and the recovery watch. */
   #publishSnapshot(): void {
-    if (this.listenerCount('snapshot') === 0 && !this.#recovery.waiting) return;
+    if (this.listenerCount('snapshot') === 0 && this.listenerCount('health') === 0 && !this.#recovery.waiting) return;
     const snapshot = this.#snapshot();
     for (const r of this.#recovery.onSnapshot(snapshot)) this.#publish('recovered', r);
+    if (healthChanged(this.#health, snapshot.health)) {
+      this.#health = snapshot.health;
+      this.#publish('health', { ...snapshot.health, at: new Date().toISOString() });
+    }
     this.#publish('snapshot', snapshot);
   }
 
@@ -313,6 +321,14 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   /** The newest point of every span: how a front end that keeps a copy of history stays current. */
   historyTails(): Record<HistorySpan, HistoryPoint | null> {
     return this.#history.tails();
+  }
+
+  /**
+   * The health of the process and the dashboard, now, without waiting on any thread (what
+   * /healthz answers): the same assessment as snapshot.health.
+   */
+  health(): HealthSection {
+    return this.#snapshot().health;
   }
 
   /** Metric workers running now. */

@@ -17,15 +17,25 @@ import { getHeapStatistics } from 'node:v8';
 import type { ProcessSection } from '../snapshot.js';
 
 /** The event-loop monitor's sampling period: each tick is a timer, so finer costs the host more. */
-export const LOOP_RESOLUTION_MS = 20;
+export const LOOP_RESOLUTION_MS = 10;
 const MIB = 1024 * 1024;
 const round = (x: number, d: number): number => Math.round(x * 10 ** d) / 10 ** d;
+
+/** prom-client's nodejs_gc_duration_seconds edges, so dashboards built for it work unchanged. */
+export const GC_BUCKETS_SECONDS: readonly number[] = [0.001, 0.01, 0.1, 1, 2, 5];
+
+export interface GcTotals {
+  count: number;
+  seconds: number;
+  /** Pauses at or under each GC_BUCKETS_SECONDS edge, cumulative. */
+  buckets: number[];
+}
 
 export interface ProcessTotals {
   /** CPU time of the whole process since it started, seconds (process_cpu_seconds_total). */
   cpuSeconds: number;
-  /** GC pauses since the dashboard started: count and total seconds, by GC kind. */
-  gc: Record<string, { count: number; seconds: number }>;
+  /** GC pauses since the dashboard started, by GC kind. */
+  gc: Record<string, GcTotals>;
 }
 
 export class ProcessVitals {
@@ -35,7 +45,7 @@ export class ProcessVitals {
   private cpu = process.cpuUsage();
   private atMs = performance.now();
   private gc = { count: 0, pauseMs: 0, maxPauseMs: 0 };
-  private readonly gcTotals: Record<string, { count: number; seconds: number }> = {};
+  private readonly gcTotals: Record<string, GcTotals> = {};
   private last: ProcessSection | null = null;
 
   constructor() {
@@ -48,9 +58,12 @@ export class ProcessVitals {
         this.gc.pauseMs += e.duration;
         this.gc.maxPauseMs = Math.max(this.gc.maxPauseMs, e.duration);
         const kind = gcKind(((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind);
-        const t = (this.gcTotals[kind] ??= { count: 0, seconds: 0 });
+        const t = (this.gcTotals[kind] ??= { count: 0, seconds: 0, buckets: GC_BUCKETS_SECONDS.map(() => 0) });
         t.count++;
         t.seconds += e.duration / 1000;
+        GC_BUCKETS_SECONDS.forEach((edge, i) => {
+          if (e.duration / 1000 <= edge) t.buckets[i]!++;
+        });
       }
     });
     this.gcObserver.observe({ entryTypes: ['gc'] });

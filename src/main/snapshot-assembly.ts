@@ -17,6 +17,7 @@ import {
   type WorkerInfo,
 } from '../snapshot.js';
 import type { RequestCounts } from '../shared/request-counters.js';
+import { assessHealth, type HealthThresholds } from './health.js';
 import type { ChildStatus } from '../supervisor/types.js';
 
 export interface MainFacts {
@@ -33,6 +34,7 @@ export interface MainFacts {
   process: ProcessSection | null;
   /** The host's own metrics (app-metrics/section.ts): main's alone, whatever the threads do. */
   app: AppSection;
+  health: { thresholds: HealthThresholds; intervalMs: number; nowMs: number };
 }
 
 export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFacts): DashboardSnapshot {
@@ -49,7 +51,7 @@ export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFac
     ...(['cpu', 'memory', 'requests'] as const).filter((k) => s[k] !== null),
     ...Object.keys(s.custom),
   ];
-  return {
+  const snapshot: Omit<DashboardSnapshot, 'health'> = {
     cpu: snap?.cpu ?? null,
     memory: snap?.memory ?? null,
     process: main.process,
@@ -76,7 +78,12 @@ export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFac
     },
     workers,
   };
+  const h = main.health;
+  return { ...snapshot, health: assessHealth({ ...snapshot, health: NO_HEALTH }, h.thresholds, h.intervalMs, h.nowMs) };
 }
+
+/** Before it is assessed (health reads every other section). */
+const NO_HEALTH = { status: 'ok', checks: [] } as const satisfies DashboardSnapshot['health'];
 
 /** The seed for a new coordinator, from the last snapshot of the old one. */
 export function seedFrom(snap: CoordinatorSnapshot | null): SampleSeed | null {

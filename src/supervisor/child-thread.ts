@@ -22,6 +22,16 @@ export interface ChildThreadEvents {
   exit: [cls: ExitClass];
 }
 
+/**
+ * The thread's name: `tb:coordinator`, `tb:cpu`, `tb:<custom worker>`. Node 24 gives it to the OS
+ * thread (cut to 15 bytes on Linux), so `top -H`, `ps -L` and /proc/<pid>/task/<tid>/comm tell the
+ * dashboard's threads from the host's; Node 22 only exposes it as `worker.threadName`; Node 20
+ * shows it in the inspector's title alone. Every version since 16.14 accepts a string here.
+ */
+function threadName(id: string): string {
+  return `tb:${id}`;
+}
+
 export class ChildThread extends EventEmitter<ChildThreadEvents> {
   /** null when the Worker could not be created at all (its exit is then reported on the next turn). */
   readonly threadId: number | null;
@@ -70,6 +80,7 @@ export class ChildThread extends EventEmitter<ChildThreadEvents> {
         heartbeatMs: heartbeatPeriodFor(this.spec.hangTimeoutMs),
       };
       return new Worker(this.spec.file, {
+        name: threadName(this.spec.id),
         workerData: { ...prepared.workerData, [SUPERVISED_KEY]: supervised },
         ...(prepared.transferList ? { transferList: prepared.transferList } : {}),
         execArgv: workerExecArgv(process.execArgv),

@@ -23,7 +23,7 @@ describe('calls into the coordinator', () => {
     `,
       { timeoutMs: 90_000 },
     );
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const { growthMb } = r.printed[0] as { growthMb: number };
     expect(growthMb).toBeLessThan(4);
   }, 120_000);

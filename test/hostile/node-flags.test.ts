@@ -21,7 +21,7 @@ describe('a host started with Node flags that a Worker refuses', () => {
   ])('%s: startDashboard() starts every thread', async (...flags) => {
     const r = await runScenario(SCENARIO, { nodeArgs: flags });
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.printed[0]).toMatchObject({ workers: 3, cpu: true });
   });
 });

@@ -24,7 +24,7 @@ describe('a custom worker whose payload JSON cannot carry', () => {
         await dash.stop();
       `);
       expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       const out = r.printed[0] as {
         odd: { sampleErrors: number; lastSampleError: { message: string }; restarts: number; status: string };
         custom: { ok: boolean };
@@ -68,7 +68,7 @@ describe('snapshot, exit and restart listeners', () => {
       print({ good, restarts, warnings: [...new Set(warnings)], count: (await dash.getDashboard()).collectionCount });
       await dash.stop();
     `);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const out = r.printed[0] as { good: number; restarts: number; warnings: string[]; count: number };
     expect(out.good).toBeGreaterThan(5);
     expect(out.count).toBe(6);

@@ -30,7 +30,7 @@ describe('stop()', () => {
       await new Promise((r) => setImmediate(r));
       print({ warnings, total: dash.requestCounts().total });
     `);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.printed[0]).toEqual({ warnings: ['THREADBOARD_RECORD_AFTER_STOP'], total: 1 });
   });
 });

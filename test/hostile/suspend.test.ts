@@ -37,7 +37,7 @@ describe('a host process stopped and continued', () => {
     `,
       { timeoutMs: 30_000, onSpawn: continueAfter(3000, 3) },
     );
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.printed[0]).toEqual({ exits: [], restarts: [0, 0, 0, 0] });
   }, 40_000);
 });

@@ -49,7 +49,7 @@ describe('app metric families', () => {
     for (let i = 0; i < 5000; i++) micros.push(Math.floor(2 ** (rand() * 27)));
     micros.push(0, 2 ** 32 - 1, 2 ** 33);
     for (const us of micros) h.observe(us / 1000);
-    const [fam] = appFamilies(m.read(), edges).histograms;
+    const [fam] = appFamilies(m.read(), edges).histograms.map((f) => ({ name: f.name, ...f.series[0]! }));
     expect(fam!.name).toBe('threadboard_app_job_duration_seconds');
     expect(fam!.count).toBe(micros.length);
     expect(fam!.sum).toBeCloseTo(micros.reduce((a, b) => a + b, 0) / 1e6, 6);
@@ -67,7 +67,7 @@ describe('app metric families', () => {
     const h = m.histogram('payload_bytes', { unit: 'none' });
     const values = [0, 1, 1, 2, 3, 7, 64, 65, 1000, 1500, 70_000, 3_000_000_000, 2 ** 32 + 1];
     for (const v of values) h.observe(v);
-    const [fam] = appFamilies(m.read(), edges).histograms;
+    const [fam] = appFamilies(m.read(), edges).histograms.map((f) => ({ name: f.name, ...f.series[0]! }));
     expect(fam!.name).toBe('threadboard_app_payload_bytes');
     expect(fam!.sum).toBe(values.reduce((a, b) => a + b, 0));
     expect(fam!.count).toBe(values.length);

@@ -30,6 +30,13 @@ export function snapshotLines(s: DashboardSnapshot): string[] {
         stale('requests'),
     );
   } else lines.push('REQ (waiting for first sample)');
+  const p = s.process;
+  if (p) {
+    lines.push(
+      `PROC cpu: ${fixed(p.cpuPercent)}%  rss: ${p.rssMiB.toFixed(0)} MiB  heap: ${fixed(p.heapUsedMiB)}/${p.heapTotalMiB.toFixed(0)} MiB  ` +
+        `loop p99: ${ms(p.eventLoop.p99Ms)}  max: ${ms(p.eventLoop.maxMs)}  busy: ${fixed(p.eventLoop.utilization * 100, 0)}%  gc: ${p.gc.count}`,
+    );
+  } else lines.push('PROC (waiting for the first interval)');
   if (s.accessLog) lines.push(accessLogLine(s.accessLog));
   lines.push(...appLines(s.app));
   lines.push(`updated: ${s.lastUpdated ?? 'never'}`);

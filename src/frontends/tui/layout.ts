@@ -4,9 +4,9 @@
  * exact number of rows and columns, so the app needs the numbers anyway; having them here
  * makes them testable.
  *
- *   header                                       (1 row)
- *   CPU          | Memory        | Requests      (about 55 % of the rest)
- *   Workers                | Events               (the rest)
+ *   header                                                 (1 row)
+ *   CPU        | Memory      | Requests     | Process      (about 55 % of the rest)
+ *   Workers                    | Events                   (the rest)
  *   footer: keys                                 (1 row)
  */
 import { MIN_CHART_HEIGHT } from './chart.js';
@@ -27,6 +27,7 @@ export interface Layout {
   cpu: Rect;
   memory: Rect;
   requests: Rect;
+  process: Rect;
   workers: Rect;
   events: Rect;
   footer: Rect;
@@ -55,9 +56,9 @@ export function computeLayout(cols: number, rows: number, workerRows = 4): Layou
   const bottomNeed = workerRows + 3;
   const top = clamp(Math.round(middle * 0.55), Math.min(8, middle), Math.max(Math.min(8, middle), middle - bottomNeed));
   const bottom = middle - top;
-  const [w1, w2, w3] = split(c, 3) as [number, number, number];
-  // The table's fixed columns need 50; the event log keeps at least 30.
-  const workersWidth = clamp(Math.round(c * 0.55), Math.min(50, c), Math.max(Math.min(50, c), c - 30));
+  const [w1, w2, w3, w4] = split(c, 4) as [number, number, number, number];
+  // The table's fixed columns need 62; the event log keeps at least 30.
+  const workersWidth = clamp(Math.round(c * 0.62), Math.min(50, c), Math.max(Math.min(50, c), c - 30));
   return {
     cols: c,
     rows: r,
@@ -66,6 +67,7 @@ export function computeLayout(cols: number, rows: number, workerRows = 4): Layou
     cpu: { left: 0, top: 1, width: w1, height: top },
     memory: { left: w1, top: 1, width: w2, height: top },
     requests: { left: w1 + w2, top: 1, width: w3, height: top },
+    process: { left: w1 + w2 + w3, top: 1, width: w4, height: top },
     workers: { left: 0, top: 1 + top, width: workersWidth, height: bottom },
     events: { left: workersWidth, top: 1 + top, width: c - workersWidth, height: bottom },
     footer: { left: 0, top: r - 1, width: c, height: 1 },

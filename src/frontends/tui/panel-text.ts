@@ -2,7 +2,7 @@
  * The text lines of the CPU, MEM and REQ panels, from a snapshot, as blessed-tagged strings
  * fitted to the panel's inner width. Pure, so the tests read exactly what the screen shows.
  */
-import type { AccessLogSection, CpuSection, MemorySection, RequestsSection } from '../../snapshot.js';
+import type { AccessLogSection, CpuSection, MemorySection, ProcessSection, RequestsSection } from '../../snapshot.js';
 import { gauge, millis, percent } from './format.js';
 import { escapeTags, visibleText } from './tags.js';
 
@@ -93,6 +93,28 @@ export function memoryLines(mem: MemorySection | null, width: number): string[] 
   return [
     `{bold}${label}{/bold} ${colored(gauge(mem.usagePercent, bar), loadColor(mem.usagePercent))}`,
     ...packSegments([`used ${mem.usedMiB} / ${mem.totalMiB} MiB`, `free ${mem.freeMiB} MiB`], width),
+  ];
+}
+
+/** Colour of an event-loop delay: the same thresholds as health's defaults would be a copy, so only red past 100 ms. */
+const lagColor = (ms: number): 'green' | 'yellow' | 'red' => (ms >= 100 ? 'red' : ms >= 20 ? 'yellow' : 'green');
+
+/** The host process: its CPU, memory by kind, the main event loop, GC over the interval. */
+export function processLines(p: ProcessSection | null, width: number): string[] {
+  if (!p) return [WAITING];
+  const gc = p.gc.count === 0 ? 'gc 0' : `gc ${p.gc.count} (${millis(p.gc.pauseMs)}, max ${millis(p.gc.maxPauseMs)})`;
+  return [
+    ...packSegments([`cpu {bold}${colored(percent(p.cpuPercent), loadColor(p.cpuPercent))}{/bold}`, `pid ${p.pid}`], width),
+    ...packSegments([`rss ${p.rssMiB.toFixed(0)} MiB`, `heap ${p.heapUsedMiB.toFixed(1)}/${p.heapTotalMiB.toFixed(0)} MiB`], width),
+    ...packSegments(
+      [
+        `loop p99 ${colored(millis(p.eventLoop.p99Ms), lagColor(p.eventLoop.p99Ms))}`,
+        `max ${millis(p.eventLoop.maxMs)}`,
+        `busy ${percent(p.eventLoop.utilization * 100, 0)}`,
+      ],
+      width,
+    ),
+    ...packSegments([gc, `handles ${Object.values(p.handles).reduce((a, b) => a + b, 0)}`], width),
   ];
 }
 

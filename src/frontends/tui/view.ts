@@ -11,7 +11,7 @@ import type { DashboardState } from './dashboard-state.js';
 import { headerText } from './header.js';
 import { footerText } from './keys.js';
 import { chartHeights, computeLayout, MIN_COLS, MIN_ROWS, panelSplit, type Layout, type Rect } from './layout.js';
-import { cpuLines, memoryLines, packSegments, requestLines, staleLines } from './panel-text.js';
+import { cpuLines, memoryLines, packSegments, processLines, requestLines, staleLines } from './panel-text.js';
 import { workerTableLines } from './workers-table.js';
 
 export interface ViewOptions {
@@ -49,6 +49,7 @@ export class DashboardView {
   private readonly cpu: Panel;
   private readonly memory: Panel;
   private readonly requests: Panel;
+  private readonly process: Panel;
   private readonly workers: Widgets.BoxElement;
   private readonly workersHeader: Widgets.BoxElement;
   private readonly workersBody: Widgets.BoxElement;
@@ -68,6 +69,10 @@ export class DashboardView {
     this.requests = this.panel(options.demo ? ' REQ · DEMO TRAFFIC ' : ' REQ ', [
       { series: 'rps', unit: 'req/s', color: 'yellow' },
       { series: 'p99', unit: 'ms', color: 'magenta' },
+    ]);
+    this.process = this.panel(' PROCESS ', [
+      { series: 'procCpu', unit: '%', color: 'green' },
+      { series: 'loopP99', unit: 'ms', color: 'red' },
     ]);
     this.workers = box({ parent: screen, label: ' Workers ', border: BORDER, style: PANEL_STYLE });
     this.workersHeader = box({ parent: this.workers, top: 0, left: 0, height: 1 });
@@ -96,7 +101,7 @@ export class DashboardView {
   relayout(workerRows: number): void {
     const l = computeLayout(this.screen.width as number, this.screen.height as number, workerRows);
     this.layout = l;
-    const all = [this.header, this.footer, this.cpu.box, this.memory.box, this.requests.box, this.workers, this.events];
+    const all = [this.header, this.footer, this.cpu.box, this.memory.box, this.requests.box, this.process.box, this.workers, this.events];
     if (l.tooSmall) {
       for (const el of all) el.hide();
       const message = [
@@ -117,6 +122,7 @@ export class DashboardView {
     place(this.cpu.box, l.cpu);
     place(this.memory.box, l.memory);
     place(this.requests.box, l.requests);
+    place(this.process.box, l.process);
     place(this.workers, l.workers);
     place(this.events, l.events);
     this.events.setScrollPerc(100);
@@ -180,6 +186,7 @@ export class DashboardView {
       if (this.options.demo)
         reqLines.push(...packSegments(['{yellow-fg}demo app{/yellow-fg}', `{yellow-fg}${this.options.demo.url}{/yellow-fg}`], reqInner));
       this.fillPanel(this.requests, l.requests, reqLines, history, nowMs);
+      this.fillPanel(this.process, l.process, processLines(s?.process ?? null, l.process.width - 2), history, nowMs);
       const table = workerTableLines(rows, state.selected, l.workers.width - 2, nowMs);
       this.workersHeader.setContent(table.header);
       this.workersBody.setContent(table.lines.join('\n'));

@@ -3,7 +3,7 @@
  * every change of thread status (a coordinator's death included), carries each thread's start
  * time, and counts restarts since the dashboard started, so a front end has nothing to patch.
  */
-import type { DashboardSnapshot, ExitInfo, ExitReason, WorkerStatus } from '../../snapshot.js';
+import type { DashboardSnapshot, ExitInfo, ExitReason, ThreadHealth, WorkerStatus } from '../../snapshot.js';
 
 export const COORDINATOR = 'coordinator';
 
@@ -16,7 +16,17 @@ export interface WorkerRow {
   /** Epoch ms the current thread started, or null when none runs. */
   since: number | null;
   lastExit: { reason: ExitReason; message: string; at: number } | null;
+  /** Event-loop utilization (0..1), heap (MiB) and CPU (% of a core) over the last interval; null when unknown. */
+  elu: number | null;
+  heapMiB: number | null;
+  cpuPercent: number | null;
 }
+
+const vitals = (t: ThreadHealth): Pick<WorkerRow, 'elu' | 'heapMiB' | 'cpuPercent'> => ({
+  elu: t.eventLoopUtilization,
+  heapMiB: t.heapUsedMiB,
+  cpuPercent: t.cpuPercent,
+});
 
 /** The coordinator first, then the metric workers in the snapshot's order. */
 export function workerRows(s: DashboardSnapshot | null): WorkerRow[] {
@@ -31,6 +41,7 @@ export function workerRows(s: DashboardSnapshot | null): WorkerRow[] {
       // The coordinator's startedAt stays set while it is down (it is the last one's): no uptime then.
       since: c.status === 'running' ? epoch(c.startedAt) : null,
       lastExit: exitOf(c.lastExit),
+      ...vitals(c),
     },
     ...s.workers.map((w) => ({
       name: w.name,
@@ -39,6 +50,7 @@ export function workerRows(s: DashboardSnapshot | null): WorkerRow[] {
       restarts: w.restarts,
       since: epoch(w.startedAt),
       lastExit: exitOf(w.lastExit),
+      ...vitals(w),
     })),
   ];
 }

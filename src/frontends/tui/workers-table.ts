@@ -31,7 +31,13 @@ function columns(rows: readonly WorkerRow[], width: number): Column[] {
     { title: 'STATUS', width: 10, align: 'left', cell: (r) => r.status },
     { title: 'RESTARTS', width: 8, align: 'right', cell: (r) => String(r.restarts) },
     { title: 'UPTIME', width: 7, align: 'right', cell: (r, now) => (r.since === null ? '-' : duration(now - r.since)) },
+    { title: 'ELU', width: 4, align: 'right', cell: (r) => (r.elu === null ? '-' : `${Math.round(r.elu * 100)}%`) },
+    { title: 'HEAP', width: 6, align: 'right', cell: (r) => (r.heapMiB === null ? '-' : `${r.heapMiB.toFixed(1)}M`) },
   ];
+  // Per-thread CPU exists on Node 23.9+ only: the column shows where there is something to show.
+  if (rows.some((r) => r.cpuPercent !== null)) {
+    fixed.push({ title: 'CPU', width: 5, align: 'right', cell: (r) => (r.cpuPercent === null ? '-' : `${Math.round(r.cpuPercent)}%`) });
+  }
   // Two columns of marker, one space between columns; "last exit" takes what is left.
   const used = 2 + fixed.reduce((n, c) => n + c.width + 1, 0);
   const rest = width - used;

@@ -16,6 +16,11 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+/** Whether a peer's socket address is this machine's loopback (IPv4 127/8, ::1, or IPv4-mapped). */
+export function isLoopbackAddress(remoteAddress: string | undefined): boolean {
+  return remoteAddress !== undefined && isIP(remoteAddress) !== 0 && isLoopbackHost(remoteAddress);
+}
+
 /**
  * Whether a Host header names this machine's loopback interface. Browsers resolve `localhost`
  * and `*.localhost` themselves, so a page on another site cannot rebind those names to us.

@@ -1,10 +1,11 @@
 /**
- * The HTTP side: the page and its two assets, /api/dashboard and /metrics. GET and HEAD only;
+ * The HTTP side: the page and its assets, /api/dashboard, /metrics and /healthz. GET and HEAD only;
  * every response carries headers that keep other sites from framing, sniffing or caching it.
  * Every request is first admitted per client address (request-admission.ts); every refusal is counted.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { addressKey } from './address.js';
+import type { HealthSection } from '../../snapshot.js';
+import { addressKey, isLoopbackAddress } from './address.js';
 import type { ResolvedWebOptions } from './options.js';
 import { PAGE_CSS } from './page/css.js';
 import { PAGE_HTML } from './page/html.js';
@@ -27,6 +28,8 @@ export interface RouteDeps {
   /** The current snapshot as JSON text. */
   dashboardJson: () => Promise<string>;
   metrics: () => Promise<{ contentType: string; body: string }>;
+  /** The health assessment now (never waits on a thread): its status decides 200 or 503. */
+  health: () => HealthSection;
 }
 
 const COMMON_HEADERS = {
@@ -62,7 +65,7 @@ const STATIC: Record<string, Asset> = {
   '/': { type: HTML, body: PAGE_HTML, csp: true },
   '/app.css': { type: 'text/css; charset=utf-8', body: PAGE_CSS },
 };
-const DYNAMIC = new Set(['/api/dashboard', '/metrics', '/favicon.ico']);
+const DYNAMIC = new Set(['/api/dashboard', '/metrics', '/healthz', '/favicon.ico']);
 
 export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { options } = deps;
@@ -89,9 +92,12 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, TEXT, 'only GET and HEAD\n', { Allow: 'GET, HEAD' });
     const path = url.pathname;
     const asset: Asset | undefined = STATIC[path] ?? deps.scripts.get(path);
-    if (!asset && !DYNAMIC.has(path)) return reply(404, TEXT, 'not found: try /, /api/dashboard or /metrics\n');
+    if (!asset && !DYNAMIC.has(path)) return reply(404, TEXT, 'not found: try /, /api/dashboard, /metrics or /healthz\n');
 
-    if (options.token !== null) {
+    // A probe on this machine (a load balancer's agent, a kubelet on the node) needs no token
+    // for /healthz; from elsewhere the token rules apply as to everything else.
+    const localProbe = path === '/healthz' && isLoopbackAddress(req.socket.remoteAddress);
+    if (options.token !== null && !localProbe) {
       const tokens = presentedTokens(req.headers, url, deps.cookieName());
       if (!isAuthorized(options.token, tokens)) {
         // Asking without a token is not a guess; only a wrong one spends the budget.
@@ -121,6 +127,11 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
         `${JSON.stringify({ error: errorCode(err), message: (err as Error)?.message ?? String(err) })}\n`,
         { 'Retry-After': '1' },
       );
+    if (path === '/healthz') {
+      const health = deps.health();
+      // 'warn' still serves: only a critical check takes the process out of rotation.
+      return reply(health.status === 'critical' ? 503 : 200, 'application/json; charset=utf-8', `${JSON.stringify(health)}\n`);
+    }
     if (path === '/api/dashboard') {
       deps.dashboardJson().then((json) => reply(200, 'application/json; charset=utf-8', json), failed);
       return;

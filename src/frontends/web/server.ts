@@ -13,6 +13,7 @@ import { ConnectionGuard } from './connection-guard.js';
 import { ClientHub } from './hub.js';
 import { appFamilies, type AppEdges } from './metrics/app-families.js';
 import { snapshotFamilies } from './metrics/families.js';
+import { processFamilies } from './metrics/process-families.js';
 import { latencyEdges, wholeNumberEdges } from './metrics/latency-buckets.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from './options.js';
@@ -86,11 +87,12 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
       rejected: rejectedRequests,
       scripts,
       cookieName: () => tokenCookieName(port),
+      health: () => dash.health(),
       dashboardJson: async () => JSON.stringify(await dash.getDashboard()),
       metrics: async () => {
         const snapshot = await dash.getDashboard();
         const h = hub.stats();
-        const { families, histogram } = snapshotFamilies(
+        const base = snapshotFamilies(
           snapshot,
           dash.requestCounts(),
           {
@@ -104,11 +106,13 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
           },
           edges,
         );
+        const proc = processFamilies(snapshot, dash.processTotals());
         const app = appFamilies(dash.metrics.read(), appEdges);
-        return {
-          contentType: registry.contentType,
-          body: await registry.render([...families, ...app.families], [histogram, ...app.histograms]),
-        };
+        const body = await registry.render(
+          [...base.families, ...proc.families, ...app.families],
+          [...base.histograms, ...proc.histograms, ...app.histograms],
+        );
+        return { contentType: registry.contentType, body };
       },
     }),
   );

@@ -31,10 +31,8 @@ export function appFamilies(readings: readonly AppReading[], edges: AppEdges): {
         name: promFamilyName('histogram', r.name, r.unit),
         help: helpOf(r),
         type: 'histogram',
-        buckets: folded.buckets,
         // Recorded µs to Prometheus' seconds.
-        sum: ms ? r.sum / 1e6 : r.sum,
-        count: folded.count,
+        series: [{ labels: {}, buckets: folded.buckets, sum: ms ? r.sum / 1e6 : r.sum, count: folded.count }],
       });
     } else {
       families.push({

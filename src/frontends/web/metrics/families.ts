@@ -25,13 +25,19 @@ export interface Family {
   samples: Sample[];
 }
 
+export interface HistogramSeries {
+  labels: Record<string, string>;
+  buckets: Array<[le: string, cumulative: number]>;
+  sum: number;
+  count: number;
+}
+
+/** A histogram whose counts already exist: one series per label set. */
 export interface HistogramFamily {
   name: string;
   help: string;
   type: 'histogram';
-  buckets: Array<[le: string, cumulative: number]>;
-  sum: number;
-  count: number;
+  series: HistogramSeries[];
 }
 
 export interface WebCounts {
@@ -65,7 +71,7 @@ export function snapshotFamilies(
   web: WebCounts,
   /** The latency histogram's `le` edges in µs (latency-buckets.ts). */
   edges: readonly number[] = latencyEdges(),
-): { families: Family[]; histogram: HistogramFamily } {
+): { families: Family[]; histograms: HistogramFamily[] } {
   const f: Family[] = [];
   // Sections are null until their worker's first sample: no sample then, rather than a false 0.
   const cpu = s.cpu;
@@ -234,13 +240,11 @@ export function snapshotFamilies(
   );
 
   const lat = latencyBuckets(counters.histogram, edges);
-  const histogram: HistogramFamily = {
+  const latency: HistogramFamily = {
     name: 'threadboard_http_request_duration_seconds',
     help: 'HTTP request latency of requests whose duration is known, recorded in whole microseconds; each le count is exact.',
     type: 'histogram',
-    buckets: lat.buckets,
-    sum: counters.latencySumMicros / 1e6,
-    count: lat.count,
+    series: [{ labels: {}, buckets: lat.buckets, sum: counters.latencySumMicros / 1e6, count: lat.count }],
   };
-  return { families: f, histogram };
+  return { families: f, histograms: [latency] };
 }

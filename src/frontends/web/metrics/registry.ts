@@ -28,12 +28,12 @@ class PrecomputedHistogram {
 
   update(h: HistogramFamily): void {
     const bucket = `${this.name}_bucket`;
-    this.values = [
-      ...h.buckets.map(([le, value]) => ({ metricName: bucket, labels: { le }, value })),
-      { metricName: bucket, labels: { le: '+Inf' }, value: h.count },
-      { metricName: `${this.name}_sum`, labels: {}, value: h.sum },
-      { metricName: `${this.name}_count`, labels: {}, value: h.count },
-    ];
+    this.values = h.series.flatMap((s) => [
+      ...s.buckets.map(([le, value]) => ({ metricName: bucket, labels: { ...s.labels, le }, value })),
+      { metricName: bucket, labels: { ...s.labels, le: '+Inf' }, value: s.count },
+      { metricName: `${this.name}_sum`, labels: s.labels, value: s.sum },
+      { metricName: `${this.name}_count`, labels: s.labels, value: s.count },
+    ]);
   }
 
   async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: ExportedValue[] }> {
@@ -65,14 +65,14 @@ export class MetricsRegistry {
       else if (f.type === 'counter') this.setCounter(f);
     }
     for (const h of histograms) {
-      let metric = this.histograms.get(h.name);
-      if (!metric) {
-        metric = new PrecomputedHistogram(h.name, h.help);
+      let m = this.histograms.get(h.name);
+      if (!m) {
+        m = new PrecomputedHistogram(h.name, h.help);
+        this.histograms.set(h.name, m);
         // The registry only calls name, type, get() and reset(), all of which this object has.
-        this.registry.registerMetric(metric as unknown as Histogram);
-        this.histograms.set(h.name, metric);
+        this.registry.registerMetric(m as unknown as Histogram);
       }
-      metric.update(h);
+      m.update(h);
     }
     return this.registry.metrics();
   }

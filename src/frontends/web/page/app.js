@@ -23,6 +23,7 @@ const CHARTS = [
   { card: 'memory', key: 'mem', digits: 1 },
   { card: 'requests', key: 'rps', digits: 1 },
   { card: 'latency', key: 'p99', digits: 2 },
+  { card: 'process', key: 'procCpu', digits: 1 },
 ];
 
 const state = {
@@ -208,6 +209,24 @@ function render(s) {
     r ? 'p50 ' + withUnit(r.p50LatencyMs, 2, ms) + ' · avg ' + withUnit(r.avgLatencyMs, 2, ms) : '',
     stale('requests'),
   );
+  const p = s.process;
+  setCard(
+    'process',
+    withUnit(p?.cpuPercent, 1, unitOf('procCpu')),
+    p
+      ? 'rss ' +
+          mib(Math.round(p.rssMiB)) +
+          ' · heap ' +
+          mib(Math.round(p.heapUsedMiB)) +
+          ' · loop p99 ' +
+          withUnit(p.eventLoop.p99Ms, 1, 'ms') +
+          ' · busy ' +
+          fixed(p.eventLoop.utilization * 100, 0) +
+          '% · gc ' +
+          p.gc.count
+      : '',
+    false,
+  );
   renderThreads(s);
   drawCharts();
 }
@@ -219,7 +238,7 @@ function render(s) {
 function makeRow(name, control) {
   const tr = document.createElement('tr');
   tr.dataset.name = name;
-  for (const cls of ['name', 'status', 'restarts', 'thread', 'started', 'sample', 'exit']) tr.insertCell().className = cls;
+  for (const cls of ['name', 'status', 'restarts', 'thread', 'started', 'elu', 'heap', 'sample', 'exit']) tr.insertCell().className = cls;
   if (!control) return tr;
   const ctl = tr.insertCell();
   ctl.className = 'control';
@@ -258,6 +277,8 @@ function renderThreads(s) {
     cell('restarts').textContent = String(t.restarts);
     cell('thread').textContent = t.threadId === null ? UNKNOWN : String(t.threadId);
     cell('started').textContent = clock(t.startedAt, 's');
+    cell('elu').textContent = t.elu === null ? UNKNOWN : fixed(t.elu * 100, 0) + '%';
+    cell('heap').textContent = t.heapMiB === null ? UNKNOWN : fixed(t.heapMiB, 1) + ' MiB';
     cell('sample').textContent = t.name === 'coordinator' ? '' : clock(t.lastSampleAt);
     const exit = exitText(t.lastExit);
     cell('exit').textContent = exit;

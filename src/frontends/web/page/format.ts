@@ -85,6 +85,9 @@ export interface ThreadRow {
   /** null for the coordinator, which produces no samples of its own. */
   lastSampleAt: string | null;
   lastExit: ExitInfo | null;
+  /** Event-loop utilization 0..1 and heap in MiB over the last interval, null when not known. */
+  elu: number | null;
+  heapMiB: number | null;
 }
 
 /** The threads table, straight from one snapshot: the coordinator, then every metric worker. */
@@ -99,6 +102,8 @@ export function threadRows(s: DashboardSnapshot): ThreadRow[] {
       startedAt: c.startedAt,
       lastSampleAt: null,
       lastExit: c.lastExit,
+      elu: c.eventLoopUtilization,
+      heapMiB: c.heapUsedMiB,
     },
   ];
   for (const w of s.workers) {
@@ -110,6 +115,8 @@ export function threadRows(s: DashboardSnapshot): ThreadRow[] {
       startedAt: w.startedAt,
       lastSampleAt: w.lastSampleAt,
       lastExit: w.lastExit,
+      elu: w.eventLoopUtilization,
+      heapMiB: w.heapUsedMiB,
     });
   }
   return rows;

@@ -46,11 +46,12 @@ ${card('cpu', 'CPU', 'CPU usage history')}
 ${card('memory', 'Memory', 'Memory usage history')}
 ${card('requests', 'Requests', 'Requests per second history')}
 ${card('latency', 'Latency p99', 'p99 latency history')}
+${card('process', 'Process', 'process CPU history')}
   </section>
   <section>
     <h2>Threads</h2>
     <table id="workers">
-      <thead><tr><th>thread</th><th>status</th><th>restarts</th><th>thread id</th><th>started</th><th>last sample</th><th>last exit</th><th class="control">crash</th></tr></thead>
+      <thead><tr><th>thread</th><th>status</th><th>restarts</th><th>thread id</th><th>started</th><th>ELU</th><th>heap</th><th>last sample</th><th>last exit</th><th class="control">crash</th></tr></thead>
       <tbody></tbody>
     </table>
     <p id="control-result" class="muted"></p>
