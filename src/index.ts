@@ -55,6 +55,7 @@ export type {
   CrashReport,
 } from './events.js';
 export type { HistorySpan, HistoryView, HistoryPoint, SeriesName } from './main/history.js';
+export type { AppHistoryView, AppHistoryPoint } from './main/app-metrics/history.js';
 export type { RequestCounts, StatusClass } from './shared/request-counters.js';
 export { bucketRange as latencyBucketRange } from './shared/histogram.js';
 export type { CollectReport } from './coordinator/collect-round.js';

@@ -222,6 +222,18 @@ describe('the terminal dashboard under tmux', () => {
     // The terminfo conversion is the dashboard's business, not the user's: not in the event log.
     expect(first.text).not.toContain('terminfo');
 
+    // The demo app counts its own jobs with dash.metrics: the APP panel lists them with figures.
+    await waitFor(
+      "the APP panel with the demo app's own metrics",
+      () => {
+        const app = boxText(snap(), 'APP');
+        const done = /demo_jobs_done (\d+) (\d+(?:\.\d)?)\/s/.exec(app);
+        return done && Number(done[1]) > 0 && /demo_job_duration_ms n \d+ p99 \d/.test(app) ? app : null;
+      },
+      10_000,
+      100,
+    );
+
     // 2. The values move: fresh samples, more requests.
     await waitFor(
       'the clock and the request total to move',

@@ -19,10 +19,11 @@ import { AccessLogSource } from './access-log/source.js';
 import { RequestCounters, type RequestCounts } from '../shared/request-counters.js';
 import { HttpProbe } from './http-probe.js';
 import { allocateSharedBuffers, type SharedBuffers } from './shared-buffers.js';
-import type { BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot, HealthSection } from '../snapshot.js';
+import type { AppSection, BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot, HealthSection } from '../snapshot.js';
 import { healthChanged } from './health.js';
 import { History, type HistoryPoint, type HistorySpan, type HistoryView } from './history.js';
 import { ProcessVitals, type ProcessTotals } from './process-vitals.js';
+import { AppHistory, type AppHistoryView } from './app-metrics/history.js';
 import { AppIntervals } from './app-metrics/intervals.js';
 import { AppMetrics } from './app-metrics/registry.js';
 import { appSection } from './app-metrics/section.js';
@@ -79,6 +80,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   #warnedRecordAfterStop = false;
   /** The last interval's rates and percentiles of the app metrics, measured by main. */
   readonly #appIntervals = new AppIntervals();
+  /** Their sparklines' history, fed with the figures as each interval is measured. */
+  readonly #appHistory: AppHistory;
 
   /**
    * The host's own counters, gauges and histograms: `dash.metrics.counter('jobs_done').inc()`.
@@ -93,6 +96,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     super();
     this.#options = options;
     this.#history = new History(options.intervalMs);
+    this.#appHistory = new AppHistory(options.intervalMs);
     this.#shared = allocateSharedBuffers();
     this.#counters = new RequestCounters(this.#shared.requestCounters);
     this.#probe = main.httpProbe ? new HttpProbe(this.#counters, main.httpProbe.servers ? { servers: main.httpProbe.servers } : {}) : null;
@@ -236,14 +240,21 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
 
   /** The app metrics' interval figures: on main's timer, and on collect(). */
   #sampleApp(): void {
-    if (this.metrics.size > 0) this.#appIntervals.sample(this.metrics.read(), Date.now());
+    if (this.metrics.size === 0) return;
+    const now = Date.now();
+    this.#appIntervals.sample(this.metrics.read(), now);
+    this.#appHistory.offer(this.#appSection(), now);
+  }
+
+  #appSection(): AppSection {
+    return appSection(this.metrics.read(), (name) => this.#appIntervals.figures(name));
   }
 
   #snapshot(): DashboardSnapshot {
     return assembleSnapshot(this.#last, {
       coordinator: this.#session.status(),
       process: this.#vitals?.section ?? null,
-      app: appSection(this.metrics.read(), (name) => this.#appIntervals.figures(name)),
+      app: this.#appSection(),
       counts: this.#counters.read(),
       restarts: this.#restarts,
       health: { thresholds: this.#options.health, intervalMs: this.#options.intervalMs, nowMs: Date.now() },
@@ -316,6 +327,15 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
    */
   history(span: HistorySpan = '2m'): HistoryView {
     return this.#history.view(span);
+  }
+
+  /**
+   * Chart history of the app metrics (dash.metrics), in the same spans as history(): for each
+   * instrument the figure its sparkline shows, a counter's rate, a gauge's value or a
+   * histogram's p99, sampled by main every interval.
+   */
+  appHistory(span: HistorySpan = '2m'): AppHistoryView {
+    return this.#appHistory.view(span);
   }
 
   /** The newest point of every span: how a front end that keeps a copy of history stays current. */
