@@ -118,7 +118,9 @@ describe('the instruments', () => {
     for (const bad of [-1, 1.5, NaN, Infinity, -Infinity, 2 ** 53, '1', null, 5n] as unknown[]) {
       expect(() => d.inc(bad as number)).toThrow(ArgumentError);
     }
-    expect(() => d.inc(-1)).toThrow("threadboard: counter 'd' inc() takes a whole number >= 0 (default 1), at most 2^53 - 1; got -1");
+    expect(() => d.inc(-1)).toThrow(
+      "threadboard: counter 'd' inc() takes a whole number >= 0 (default 1), at most 2^53 - 1; got -1; for a value that goes down, use metrics.gauge()",
+    );
     expect(() => d.inc(5n as unknown as number)).toThrow(/got 5n$/);
     expect(byName<CounterReading>(m, 'd').value).toBe(0);
   });

@@ -57,7 +57,11 @@ export function checkOptions(type: AppMetricType, name: string, options: unknown
 const got = (v: unknown): string => (typeof v === 'bigint' ? `${v}n` : describe(v));
 
 export function badCount(name: string, n: unknown): ArgumentError {
-  return new ArgumentError(`threadboard: counter '${name}' inc() takes a whole number >= 0 (default 1), at most 2^53 - 1; got ${got(n)}`);
+  // A counter only goes up (Prometheus reads a drop as a restart): a value that falls is a gauge.
+  const fix = typeof n === 'number' && n < 0 ? '; for a value that goes down, use metrics.gauge()' : '';
+  return new ArgumentError(
+    `threadboard: counter '${name}' inc() takes a whole number >= 0 (default 1), at most 2^53 - 1; got ${got(n)}${fix}`,
+  );
 }
 
 export function badGaugeValue(name: string, method: 'set' | 'inc' | 'dec', v: unknown): ArgumentError {

@@ -55,7 +55,8 @@ export class AppMetrics {
       if (unit === undefined || unit === found.unit) return found;
       throw new MetricConflictError(
         name,
-        `threadboard: histogram '${name}' exists with unit '${found.unit}'; it cannot also have unit ${describe(unit)}`,
+        `threadboard: histogram '${name}' exists with unit '${found.unit}'; it cannot also have unit ${describe(unit)}. ` +
+          `Leave the unit out to get it as it is, or give the other histogram another name`,
       );
     }
     const admitted = this.#admit('histogram', name, options, found);
@@ -80,7 +81,8 @@ export class AppMetrics {
     if (found) {
       throw new MetricConflictError(
         name,
-        `threadboard: metric '${name}' is a ${found.type}; it cannot also be a ${type} (a name keeps its type for the dashboard's life)`,
+        `threadboard: metric '${name}' is a ${found.type}; it cannot also be a ${type} (a name keeps its type for the dashboard's life). ` +
+          `Ask for it with metrics.${found.type}('${name}'), or give the ${type} another name`,
       );
     }
     const checked = checkName(type, name);
