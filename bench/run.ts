@@ -2,7 +2,7 @@
  * The benchmark suite: every figure beside a reference measured in the same run.
  *   node dist/bench/run.js            full run (under 3 minutes), writes bench/results.json
  *   node dist/bench/run.js --quick    every row, briefly (CI runs this so no row can rot)
- *   --only NAME[,NAME]                rows whose group matches: recovery, calls, http, probe, footprint, cpu, log, ws
+ *   --only NAME[,NAME]                rows whose group matches: recovery, calls, http, probe, app, footprint, cpu, log, ws
  *   --out FILE                        where to write the JSON (default bench/results.json)
  */
 import { writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import type { BenchContext, Row } from './lib/row.js';
 import { markdownTable } from './lib/table.js';
 import { accessLogRows } from './rows/access-log.js';
+import { appMetricsRows } from './rows/app-metrics.js';
 import { callRows } from './rows/calls.js';
 import { cpuCostRows } from './rows/cpu-cost.js';
 import { footprintRows } from './rows/footprint.js';
@@ -40,6 +41,7 @@ const groups: Array<[string, (c: BenchContext) => Promise<Row[]>]> = [
   ['calls', callRows],
   ['http', httpProbeRows],
   ['probe', probeHotPathRows],
+  ['app', appMetricsRows],
   ['footprint', footprintRows],
   ['cpu', cpuCostRows],
   ['log', accessLogRows],
