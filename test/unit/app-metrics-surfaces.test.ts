@@ -1,6 +1,8 @@
 // Issue 15: app metrics on the surfaces, as plain data: /metrics (names, exact cumulative buckets, units) and the plain text.
 import { describe, expect, it } from 'vitest';
 import { appLines } from '../../dist/src/frontends/cli/text-lines.js';
+import { appRows } from '../../dist/src/frontends/web/page/format.js';
+import type { DashboardSnapshot } from '../../dist/src/index.js';
 import { appFamilies } from '../../dist/src/frontends/web/metrics/app-families.js';
 import { latencyEdges, leLabel, wholeNumberEdges, wholeNumberLabel } from '../../dist/src/frontends/web/metrics/latency-buckets.js';
 import { AppMetrics } from '../../dist/src/main/app-metrics/registry.js';
@@ -94,5 +96,27 @@ describe('app metrics in the plain text', () => {
       'APP job_duration_ms  count: 3  p50: 12.42ms  p99: 12.99ms  avg: 12.50ms  rate: 0.25/s',
       'APP payload_bytes  count: 1  p50: –  p99: –  avg: –  rate: –',
     ]);
+  });
+});
+
+describe("app metrics on the page's app card", () => {
+  it("writes the snapshot's figures in its units, '–' for what is not measured, nothing for what does not apply", () => {
+    const s = {
+      app: {
+        jobs_done: { type: 'counter', value: 6, rate: 1.5 },
+        fresh: { type: 'counter', value: 0, rate: null },
+        queue_depth: { type: 'gauge', value: -2.5 },
+        job_duration_ms: { type: 'histogram', unit: 'ms', count: 3, sum: 37.5, rate: 0.25, avg: 12.5, p50: 12.416, p99: 12.992 },
+        payload_bytes: { type: 'histogram', unit: 'none', count: 1, sum: 3, rate: null, avg: null, p50: null, p99: 1536.5 },
+      },
+    } as Pick<DashboardSnapshot, 'app'> as DashboardSnapshot;
+    expect(appRows(s)).toEqual([
+      { name: 'jobs_done', type: 'counter', value: '6', rate: '1.50/s', p50: '', p99: '', avg: '' },
+      { name: 'fresh', type: 'counter', value: '0', rate: '–', p50: '', p99: '', avg: '' },
+      { name: 'queue_depth', type: 'gauge', value: '-2.5', rate: '', p50: '', p99: '', avg: '' },
+      { name: 'job_duration_ms', type: 'histogram', value: '3 obs', rate: '0.25/s', p50: '12.42 ms', p99: '12.99 ms', avg: '12.50 ms' },
+      { name: 'payload_bytes', type: 'histogram', value: '1 obs', rate: '–', p50: '–', p99: '1540', avg: '–' },
+    ]);
+    expect(appRows({ app: {} } as Pick<DashboardSnapshot, 'app'> as DashboardSnapshot)).toEqual([]);
   });
 });

@@ -14,7 +14,20 @@
 /** @import { HelloFrame, LoggedEvent, ServerFrame } from '../frames.js' */
 /** @import { DashboardSnapshot } from '../../../snapshot.js' */
 /** @import { HistorySpan, SeriesName } from '../../../main/history.js' */
-import { axisLabels, clock, duration, eventText, exitText, fixed, mib, statsText, threadRows, UNKNOWN, withUnit } from './format.js';
+import {
+  appRows,
+  axisLabels,
+  clock,
+  duration,
+  eventText,
+  exitText,
+  fixed,
+  mib,
+  statsText,
+  threadRows,
+  UNKNOWN,
+  withUnit,
+} from './format.js';
 import { chart, upsertPoint } from './series.js';
 
 /** @type {ReadonlyArray<{ card: string; key: SeriesName; digits: number }>} the charts; their units come in the hello */
@@ -228,7 +241,38 @@ function render(s) {
     false,
   );
   renderThreads(s);
+  renderApp(s);
   drawCharts();
+}
+
+/**
+ * The app card: the snapshot's app metrics as they are, shown only when the host has some.
+ * At most 64 rows (the engine's cap), so each snapshot simply rebuilds them.
+ * @param {DashboardSnapshot} s
+ */
+function renderApp(s) {
+  const rows = appRows(s);
+  $('card-app').hidden = rows.length === 0;
+  find(document, '#app tbody').replaceChildren(
+    ...rows.map((r) => {
+      const tr = document.createElement('tr');
+      tr.dataset.name = r.name;
+      for (const [cls, value] of [
+        ['name', r.name],
+        ['type', r.type],
+        ['value num', r.value],
+        ['rate num', r.rate],
+        ['p50 num', r.p50],
+        ['p99 num', r.p99],
+        ['avg num', r.avg],
+      ]) {
+        const td = tr.insertCell();
+        td.className = cls ?? '';
+        td.textContent = value ?? '';
+      }
+      return tr;
+    }),
+  );
 }
 
 /**

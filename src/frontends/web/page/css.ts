@@ -20,6 +20,7 @@ main { padding: 16px 24px; display: grid; gap: 20px; }
 .big { font-size: 30px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .sub { color: var(--muted); min-height: 20px; font-variant-numeric: tabular-nums; }
 .stale .big { color: var(--muted); }
+.card-app { grid-column: 1 / -1; } .card-app table { border: 0; } .card-app td.num, .card-app th.num { text-align: right; }
 .chart { display: grid; grid-template-columns: max-content 1fr; column-gap: 6px; margin: 10px 0 0; }
 .chart svg { width: 100%; height: 80px; background: #11161d; border-radius: 4px; }
 .chart .grid { fill: none; stroke: var(--line); stroke-width: 1; vector-effect: non-scaling-stroke; }
