@@ -175,5 +175,12 @@ describe('--json', () => {
     const s = JSON.parse(r.stdout) as DashboardSnapshot;
     expect(s.requests!.total).toBeGreaterThan(0);
     expect(s.requests!.byStatus['2xx']).toBeGreaterThan(0);
+    // The demo app counts its own answers with dash.metrics (before it sends each, so before the probe sees it).
+    const app = s.app as Record<string, { type: string; value?: number; count?: number }>;
+    expect(app.demo_jobs_done).toMatchObject({ type: 'counter' });
+    expect(app.demo_jobs_done!.value).toBeGreaterThanOrEqual(s.requests!.byStatus['2xx']);
+    expect(app.demo_jobs_in_progress).toMatchObject({ type: 'gauge' });
+    expect(app.demo_job_duration_ms).toMatchObject({ type: 'histogram', unit: 'ms' });
+    expect(app.demo_job_duration_ms!.count).toBeGreaterThanOrEqual(s.requests!.total);
   });
 });
