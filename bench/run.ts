@@ -2,7 +2,7 @@
  * The benchmark suite: every figure beside a reference measured in the same run.
  *   node dist/bench/run.js            full run (under 3 minutes), writes bench/results.json
  *   node dist/bench/run.js --quick    every row, briefly (CI runs this so no row can rot)
- *   --only NAME[,NAME]                rows whose group matches: recovery, calls, http, probe, app, footprint, cpu, log, ws
+ *   --only NAME[,NAME]                rows whose group matches: recovery, calls, http, probe, vitals, app, footprint, cpu, log, ws
  *   --out FILE                        where to write the JSON (default bench/results.json)
  */
 import { writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { cpuCostRows } from './rows/cpu-cost.js';
 import { footprintRows } from './rows/footprint.js';
 import { httpProbeRows } from './rows/http-probe.js';
 import { probeHotPathRows } from './rows/probe-hot-path.js';
+import { processVitalsRows } from './rows/process-vitals.js';
 import { recoveryRows } from './rows/recovery.js';
 import { wsFanoutRows } from './rows/ws-fanout.js';
 
@@ -41,6 +42,7 @@ const groups: Array<[string, (c: BenchContext) => Promise<Row[]>]> = [
   ['calls', callRows],
   ['http', httpProbeRows],
   ['probe', probeHotPathRows],
+  ['vitals', processVitalsRows],
   ['app', appMetricsRows],
   ['footprint', footprintRows],
   ['cpu', cpuCostRows],

@@ -84,13 +84,17 @@ export interface EngineOptions {
   coordinatorResourceLimits?: ResourceLimits;
   /**
    * Thresholds of snapshot.health (and /healthz): each { warn, critical }. Defaults: event-loop
-   * p99 100 / 500 ms, heap 0.8 / 0.95 of its limit, 5xx 5 / 25 % of requests; a running worker
+   * p99 100 / 500 ms, heap 0.8 / 0.95 of its limit, 5xx 5 / 25 % of the last 30 s's requests
+   * (when there were at least 50); a running worker
    * silent for 3 intervals is critical.
    */
   health?: {
     eventLoopP99Ms?: { warn?: number; critical?: number };
     heapUsedRatio?: { warn?: number; critical?: number };
     errorRatePercent?: { warn?: number; critical?: number };
+    /** The window the 5xx share is taken over, ms (default 30 s), and the fewest requests in it to judge by (default 50). */
+    errorWindowMs?: number;
+    errorMinRequests?: number;
     staleIntervals?: number;
   };
 }
@@ -325,12 +329,24 @@ function band(name: string, value: unknown, fallback: { warn: number; critical: 
 function healthThresholds(value: unknown): HealthThresholds {
   if (value === undefined) return DEFAULT_HEALTH;
   if (!isPlainObject(value))
-    throw new OptionsError('health', 'must be an object { eventLoopP99Ms?, heapUsedRatio?, errorRatePercent?, staleIntervals? }');
-  noUnknownKeys('health', value, ['eventLoopP99Ms', 'heapUsedRatio', 'errorRatePercent', 'staleIntervals']);
+    throw new OptionsError(
+      'health',
+      'must be an object { eventLoopP99Ms?, heapUsedRatio?, errorRatePercent?, errorWindowMs?, errorMinRequests?, staleIntervals? }',
+    );
+  noUnknownKeys('health', value, [
+    'eventLoopP99Ms',
+    'heapUsedRatio',
+    'errorRatePercent',
+    'errorWindowMs',
+    'errorMinRequests',
+    'staleIntervals',
+  ]);
   return {
     eventLoopP99Ms: band('health.eventLoopP99Ms', value.eventLoopP99Ms, DEFAULT_HEALTH.eventLoopP99Ms, 3_600_000),
     heapUsedRatio: band('health.heapUsedRatio', value.heapUsedRatio, DEFAULT_HEALTH.heapUsedRatio, 1),
     errorRatePercent: band('health.errorRatePercent', value.errorRatePercent, DEFAULT_HEALTH.errorRatePercent, 100),
+    errorWindowMs: integer('health.errorWindowMs', value.errorWindowMs, DEFAULT_HEALTH.errorWindowMs, 1000, 3_600_000),
+    errorMinRequests: integer('health.errorMinRequests', value.errorMinRequests, DEFAULT_HEALTH.errorMinRequests, 1, 1_000_000_000),
     staleIntervals: integer('health.staleIntervals', value.staleIntervals, DEFAULT_HEALTH.staleIntervals, 1, 1000),
   };
 }

@@ -88,10 +88,15 @@ export interface HealthCheck {
   message: string;
 }
 
+/** The part of the dashboard a check judges: front ends colour that panel by it. */
+export type HealthArea = 'process' | 'requests' | 'threads';
+
 /** The worst of the checks, and each check: see the `health` option for the thresholds. */
 export interface HealthSection {
   status: HealthStatus;
   checks: HealthCheck[];
+  /** The worst check of each area (the process's vitals, the traffic, the threads). */
+  areas: Record<HealthArea, HealthStatus>;
 }
 
 /** A thread's health over the last interval; null while it is not running, or where Node cannot tell. */

@@ -378,6 +378,10 @@ describe('browser: the live page in headless Chromium', () => {
         expect(await row(r.name, 'restarts', other)).toBe(String(r.restarts));
         expect(await row(r.name, 'thread', other)).toBe(r.threadId === null ? '–' : String(r.threadId));
       }
+      // The engine's verdict, on the page as given: the badge, the failing check, the threads outlined red.
+      await other.waitForFunction(() => document.querySelector('#health')?.textContent === 'health critical');
+      expect(await other.locator('#threads').getAttribute('data-health')).toBe('critical');
+      expect(await other.locator('#health-detail').textContent()).toContain('critical: failed: coordinator');
       const shown = await statusesSeen(other, 'coordinator');
       expect(shown[0]).toBe('running');
       expect(shown.at(-1)).toBe('failed');

@@ -20,8 +20,8 @@ describe('the demo traffic mix', () => {
     const statuses = grid.map((d) => demoRequest(d, 0.5, 0.5).status);
     const share = (s: number): number => statuses.filter((x) => x === s).length / 100;
     expect(share(200)).toBeCloseTo(0.9, 2);
-    expect(share(404)).toBeCloseTo(0.06, 2);
-    expect(share(500) + share(503)).toBeCloseTo(0.04, 2);
+    expect(share(404)).toBeCloseTo(0.08, 2);
+    expect(share(500) + share(503)).toBeCloseTo(0.02, 2);
     expect(demoRequest(0, 1, 0.5).delayMs).toBeLessThanOrEqual(41);
     expect(demoRequest(0, 1, 0.01).delayMs).toBeGreaterThanOrEqual(120);
   });

@@ -131,6 +131,8 @@ describe('the dashboard shows them', () => {
       }
       const bad = await waitFor('a critical assessment', () => events.find((e) => e.status === 'critical'), 5000);
       expect(bad.checks.find((c) => c.name === 'event-loop')).toMatchObject({ status: 'critical' });
+      // The process's panel is the one to colour; the traffic and the threads are well.
+      expect(bad.areas).toEqual({ process: 'critical', requests: 'ok', threads: 'ok' });
       // /healthz reads the current interval: block again until it answers 503, listing the check.
       let res: Response | null = null;
       for (let i = 0; i < 20 && res?.status !== 503; i++) {

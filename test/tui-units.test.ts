@@ -6,6 +6,7 @@ import {
   EventLog,
   exitText,
   groupFailedText,
+  healthText,
   recoveredText,
   restartText,
   shortMessage,
@@ -14,7 +15,8 @@ import { clock, duration, fit, gauge, millis, niceCeiling, percent } from '../di
 import { DEMO_BADGE, headerText } from '../dist/src/frontends/tui/header.js';
 import { footerText, KEY_BINDINGS } from '../dist/src/frontends/tui/keys.js';
 import { computeLayout, MIN_CHART_ROWS, panelSplit, split, type Rect } from '../dist/src/frontends/tui/layout.js';
-import { coreLines, cpuLines, memoryLines, packSegments, requestLines } from '../dist/src/frontends/tui/panel-text.js';
+import { coreLines, cpuLines, healthLook, memoryLines, packSegments, requestLines } from '../dist/src/frontends/tui/panel-text.js';
+import { healthAreas } from '../dist/src/main/health.js';
 import { snapshotLines } from '../dist/src/frontends/cli/text-lines.js';
 import { chooseOutput } from '../dist/src/frontends/cli/screen-choice.js';
 import { escapeTags, visibleText } from '../dist/src/frontends/tui/tags.js';
@@ -42,7 +44,7 @@ function snapshot(over: Partial<DashboardSnapshot> = {}, at = T0): DashboardSnap
     },
     process: null,
     app: {},
-    health: { status: 'ok', checks: [] },
+    health: { status: 'ok', checks: [], areas: { process: 'ok', requests: 'ok', threads: 'ok' } },
     custom: {},
     stale: [],
     lastUpdated: iso(at),
@@ -304,6 +306,28 @@ describe('event log', () => {
     for (let i = 0; i < EVENT_LOG_LIMIT + 50; i++) log.add(T0, `line ${i}`);
     expect(log.all()).toHaveLength(EVENT_LOG_LIMIT);
     expect(log.all().at(-1)).toContain(`line ${EVENT_LOG_LIMIT + 49}`);
+  });
+});
+
+describe('health on screen', () => {
+  it('colours each area by its worst check, names the state in the label, and logs what fails in its own words', () => {
+    const checks = [
+      { name: 'event-loop', status: 'warn' as const, message: 'event-loop delay p99 120 ms (warn at 100, critical at 500)' },
+      { name: 'heap', status: 'critical' as const, message: 'heap 980 of 1000 MiB (98 %; warn at 80 %)' },
+      { name: 'threads', status: 'ok' as const, message: 'no thread failed' },
+      { name: 'samples', status: 'ok' as const, message: 'every running worker sampled within 3 intervals' },
+      { name: 'errors', status: 'warn' as const, message: '5xx 6 % of the interval' },
+    ];
+    expect(healthAreas(checks)).toEqual({ process: 'critical', requests: 'warn', threads: 'ok' });
+    expect(healthLook('ok')).toEqual({ border: 'cyan', suffix: '' });
+    expect(healthLook('warn')).toEqual({ border: 'yellow', suffix: '· WARN ' });
+    expect(healthLook('critical')).toEqual({ border: 'red', suffix: '· CRITICAL ' });
+    expect(visibleText(healthText({ status: 'critical', checks }))).toBe(
+      '✖ health critical event-loop delay p99 120 ms (warn at 100, critical at 500); heap 980 of 1000 MiB (98 %; warn at 80 %); 5xx 6 % of the interval',
+    );
+    expect(visibleText(healthText({ status: 'ok', checks: checks.map((c) => ({ ...c, status: 'ok' as const })) }))).toBe(
+      '✔ health ok every check passes',
+    );
   });
 });
 

@@ -311,7 +311,7 @@ describe('snapshot to metric families', () => {
     requests: null,
     process: null,
     app: {},
-    health: { status: 'ok', checks: [] },
+    health: { status: 'ok', checks: [], areas: { process: 'ok', requests: 'ok', threads: 'ok' } },
     custom: {},
     stale: [],
     lastUpdated: '2025-01-02T03:04:05.678Z',
@@ -439,12 +439,21 @@ describe('the page: what it writes', () => {
       lastExit: exit,
       sampleErrors: 0,
       lastSampleError: null,
-      eventLoopUtilization: null,
-      heapUsedMiB: null,
+      eventLoopUtilization: 0.25,
+      heapUsedMiB: 6.5,
       cpuPercent: null,
     };
     const s = {
-      coordinator: { status: 'failed' as const, restarts: 3, threadId: null, startedAt: '2025-01-02T03:00:00.000Z', lastExit: exit },
+      coordinator: {
+        status: 'failed' as const,
+        restarts: 3,
+        threadId: null,
+        startedAt: '2025-01-02T03:00:00.000Z',
+        lastExit: exit,
+        eventLoopUtilization: null,
+        heapUsedMiB: null,
+        cpuPercent: null,
+      },
       workers: [worker],
     } as Pick<DashboardSnapshot, 'coordinator' | 'workers'> as DashboardSnapshot;
     expect(threadRows(s)).toEqual([
@@ -456,6 +465,8 @@ describe('the page: what it writes', () => {
         startedAt: '2025-01-02T03:00:00.000Z',
         lastSampleAt: null,
         lastExit: exit,
+        elu: null,
+        heapMiB: null,
       },
       {
         name: 'cpu',
@@ -465,6 +476,8 @@ describe('the page: what it writes', () => {
         startedAt: null,
         lastSampleAt: worker.lastSampleAt,
         lastExit: exit,
+        elu: 0.25,
+        heapMiB: 6.5,
       },
     ]);
     expect(exitText(exit)).toMatch(/^killed: terminated from outside \(\d\d:\d\d:\d\d\.000\)$/);
@@ -523,9 +536,17 @@ describe('the page: history kept from the engine, and drawn', () => {
   });
 
   it('reads current, min and max, with null where a span has no value', () => {
-    expect(seriesStats([pt(1, 5, 2), pt(2, 1, null), pt(3, 3, null)], 'cpu')).toEqual({ current: 3, min: 1, max: 5 });
-    expect(seriesStats([pt(1, 5, 2), pt(2, 1, null)], 'p99')).toEqual({ current: null, min: 2, max: 2 });
-    expect(seriesStats([], 'cpu')).toEqual({ current: null, min: null, max: null });
+    expect(seriesStats([pt(1000, 5, 2), pt(2000, 1, null), pt(3000, 3, null)], 'cpu', 1000)).toEqual({ current: 3, min: 1, max: 5 });
+    // Two intervals without a request: no latency now.
+    expect(seriesStats([pt(1000, 5, 2), pt(2000, 1, null), pt(3000, 1, null)], 'p99', 1000)).toEqual({ current: null, min: 2, max: 2 });
+    expect(seriesStats([], 'cpu', 1000)).toEqual({ current: null, min: null, max: null });
+  });
+
+  it('reads a series the newest point lacks yet from the point just before it, not across a gap', () => {
+    // Main's process figures opened the newest point; the coordinator's sample for it is still to come.
+    expect(seriesStats([pt(1000, 5, 2), pt(2000, null, null)], 'cpu', 1000)).toEqual({ current: 5, min: 5, max: 5 });
+    expect(seriesStats([pt(1000, 5, 2), pt(2000, null, null)], 'p99', 1000)).toEqual({ current: 2, min: 2, max: 2 });
+    expect(seriesStats([pt(1000, 5, 2), pt(3000, null, null)], 'cpu', 1000)).toEqual({ current: null, min: 5, max: 5 });
   });
 
   it('rounds an axis top up to 1, 2, 2.5 or 5 times a power of ten', () => {

@@ -4,6 +4,9 @@
  *   none         no instrumentation on the request path
  *   threadboard  the dashboard's HTTP probe (diagnostics_channel → shared counters)
  *   prom-client  a prom-client Histogram observed per request on 'finish' (the usual peer)
+ *   vitals       the probe, and a second process-vitals monitor (event-loop delay histogram at
+ *                10 ms, GC observer, a sample each second) beside the dashboard's own: what one
+ *                such monitor adds to the request path
  * One process for all three, so per-process effects (JIT decisions, core placement, heap
  * layout), which vary more between processes than the effect being measured, cancel out.
  * Prints {"port":N} once listening and "ok <mode>" after each switch.
@@ -14,6 +17,7 @@ import { createInterface } from 'node:readline';
 import client from 'prom-client';
 import { startDashboard } from '../../src/index.js';
 import { HttpProbe } from '../../src/main/http-probe.js';
+import { ProcessVitals } from '../../src/main/process-vitals.js';
 import { RequestCounters } from '../../src/shared/request-counters.js';
 
 // The dashboard's own automatic probe is off; the same probe class, over counters of the same
@@ -28,6 +32,13 @@ const histogram = new client.Histogram({
   registers: [registry],
 });
 let prom = false;
+let vitals: { monitor: ProcessVitals; timer: NodeJS.Timeout } | null = null;
+const stopVitals = (): void => {
+  if (!vitals) return;
+  clearInterval(vitals.timer);
+  vitals.monitor.stop();
+  vitals = null;
+};
 
 const server = http.createServer((_req, res) => {
   if (prom) {
@@ -40,8 +51,13 @@ const server = http.createServer((_req, res) => {
 createInterface({ input: process.stdin }).on('line', (mode) => {
   probe.detach();
   prom = false;
+  stopVitals();
   if (mode === 'threadboard') probe.attach();
-  else if (mode === 'prom-client') prom = true;
+  else if (mode === 'vitals') {
+    probe.attach();
+    const monitor = new ProcessVitals();
+    vitals = { monitor, timer: setInterval(() => monitor.sample(), 1000) };
+  } else if (mode === 'prom-client') prom = true;
   else if (mode !== 'none') throw new Error(`unknown mode ${mode}`);
   process.stdout.write(`ok ${mode}\n`);
 });
@@ -53,5 +69,6 @@ process.stdin.once('end', () => {
   server.closeAllConnections();
   server.close();
   probe.detach();
+  stopVitals();
   void dash.stop();
 });

@@ -13,7 +13,7 @@ import type { BenchContext, Row } from '../lib/row.js';
 import { childFile } from '../lib/child.js';
 import { median, throughput } from '../lib/stats.js';
 
-type Mode = 'none' | 'threadboard' | 'prom-client';
+type Mode = 'none' | 'threadboard' | 'prom-client' | 'vitals';
 
 async function serverChild(): Promise<{ url: string; use(mode: Mode): Promise<void>; close(): Promise<void> }> {
   const child = spawn(process.execPath, [childFile('http-server').pathname], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -39,10 +39,11 @@ async function serverChild(): Promise<{ url: string; use(mode: Mode): Promise<vo
 
 export async function httpProbeRows(ctx: BenchContext): Promise<Row[]> {
   const seconds = ctx.quick ? 1 : 2;
-  const modes: readonly Mode[] = ['none', 'threadboard', 'prom-client'];
-  const results: Record<Mode, number[]> = { none: [], threadboard: [], 'prom-client': [] };
+  const modes: readonly Mode[] = ['none', 'threadboard', 'prom-client', 'vitals'];
+  const results: Record<Mode, number[]> = { none: [], threadboard: [], 'prom-client': [], vitals: [] };
   const vsNone: number[] = [];
   const vsProm: number[] = [];
+  const vitalsVsProbe: number[] = [];
   const server = await serverChild();
   try {
     // Warm-up: the JIT compiles the handler, the probe and prom-client before anything counts.
@@ -63,6 +64,7 @@ export async function httpProbeRows(ctx: BenchContext): Promise<Row[]> {
       // Ratios pair by pair: drift in the machine's speed between rounds cancels out.
       vsNone.push(got.threadboard! / got.none!);
       vsProm.push(got.threadboard! / got['prom-client']!);
+      vitalsVsProbe.push(got.vitals! / got.threadboard!);
     }
   } finally {
     await server.close();
@@ -72,6 +74,7 @@ export async function httpProbeRows(ctx: BenchContext): Promise<Row[]> {
   const prom = throughput(results['prom-client'], 'req/s');
   const rNone = median(vsNone);
   const rProm = median(vsProm);
+  const rVitals = median(vitalsVsProbe);
   const spread = (r: number[]): string => `per-round ratios ${Math.min(...r).toFixed(3)}–${Math.max(...r).toFixed(3)}`;
   return [
     {
@@ -95,6 +98,17 @@ export async function httpProbeRows(ctx: BenchContext): Promise<Row[]> {
       target: 'ratio > 1',
       met: rProm > 1,
       note: `median of per-round ratios; ${spread(vsProm)}`,
+    },
+    {
+      name: 'HTTP probe with a second vitals monitor',
+      what: 'autocannon req/s, probe + one more event-loop monitor, GC observer and 1 s samples',
+      threadboard: throughput(results.vitals, 'req/s'),
+      reference: tb,
+      referenceWhat: 'same server, probe alone',
+      ratio: rVitals,
+      target: 'ratio ≥ 0.98',
+      met: rVitals >= 0.98,
+      note: `what process vitals add to the request path; median of per-round ratios; ${spread(vitalsVsProbe)}`,
     },
   ];
 }

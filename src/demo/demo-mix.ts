@@ -21,11 +21,12 @@ export interface DemoRequest {
 }
 
 /**
- * One request of the mix, from three uniform draws in [0, 1): about 90 % 200s, 6 % 404s and
- * 4 % 5xx, mostly fast with a slow tail, so p50 and p99 differ visibly.
+ * One request of the mix, from three uniform draws in [0, 1): about 90 % 200s, 8 % 404s and
+ * 2 % 5xx (below health's 5 % warning, so a demo is healthy, as most services are), mostly
+ * fast with a slow tail, so p50 and p99 differ visibly.
  */
 export function demoRequest(statusDraw: number, delayDraw: number, tailDraw: number): DemoRequest {
-  const status = statusDraw < 0.9 ? 200 : statusDraw < 0.96 ? 404 : statusDraw < 0.985 ? 500 : 503;
+  const status = statusDraw < 0.9 ? 200 : statusDraw < 0.98 ? 404 : statusDraw < 0.99 ? 500 : 503;
   const delayMs = tailDraw < 0.03 ? 120 + Math.round(delayDraw * 180) : 1 + Math.round(delayDraw * delayDraw * 40);
   return { status, delayMs };
 }

@@ -20,6 +20,7 @@ import { RequestCounters, type RequestCounts } from '../shared/request-counters.
 import { HttpProbe } from './http-probe.js';
 import { allocateSharedBuffers, type SharedBuffers } from './shared-buffers.js';
 import type { AppSection, BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot, HealthSection } from '../snapshot.js';
+import { ErrorWindow } from './error-window.js';
 import { healthChanged } from './health.js';
 import { History, type HistoryPoint, type HistorySpan, type HistoryView } from './history.js';
 import { ProcessVitals, type ProcessTotals } from './process-vitals.js';
@@ -77,6 +78,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   /** The host process's vitals, sampled every interval while the dashboard runs. */
   #vitals: ProcessVitals | null = null;
   #vitalsTimer: NodeJS.Timeout | null = null;
+  /** The live requests and their 5xx over health's error window, read each vitals tick. */
+  #errorWindow: ErrorWindow;
   #warnedRecordAfterStop = false;
   /** The last interval's rates and percentiles of the app metrics, measured by main. */
   readonly #appIntervals = new AppIntervals();
@@ -99,6 +102,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.#appHistory = new AppHistory(options.intervalMs);
     this.#shared = allocateSharedBuffers();
     this.#counters = new RequestCounters(this.#shared.requestCounters);
+    this.#errorWindow = new ErrorWindow(options.health.errorWindowMs);
     this.#probe = main.httpProbe ? new HttpProbe(this.#counters, main.httpProbe.servers ? { servers: main.httpProbe.servers } : {}) : null;
     this.#accessLog = main.accessLog
       ? new AccessLogSource(main.accessLog.path, this.#counters, {
@@ -229,6 +233,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   }
 
   #sampleVitals(): void {
+    this.#errorWindow.add(this.#counters.readLiveTotals());
     const process = this.#vitals?.sample();
     if (process) this.#history.offerProcess(process, Date.now());
     this.#sampleApp();
@@ -257,7 +262,13 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
       app: this.#appSection(),
       counts: this.#counters.read(),
       restarts: this.#restarts,
-      health: { thresholds: this.#options.health, intervalMs: this.#options.intervalMs, nowMs: Date.now() },
+      health: {
+        thresholds: this.#options.health,
+        intervalMs: this.#options.intervalMs,
+        nowMs: Date.now(),
+        loopSettled: this.#vitals?.settled ?? false,
+        errors: this.#errorWindow.reading(),
+      },
       startedAt: this.startedAt,
       collectionCount: this.#collections,
       accessLog: this.#accessLog?.stats() ?? null,

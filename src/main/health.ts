@@ -3,15 +3,20 @@
  * thresholds, worst first. Computed once, in main, into snapshot.health: the terminal, the page,
  * /healthz and the 'health' event all read that, and none judges for itself.
  */
-import type { DashboardSnapshot, HealthCheck, HealthSection, HealthStatus } from '../snapshot.js';
+import type { ErrorWindowReading } from './error-window.js';
+import type { DashboardSnapshot, HealthArea, HealthCheck, HealthSection, HealthStatus } from '../snapshot.js';
 
 export interface HealthThresholds {
   /** Main event-loop delay p99 over the interval, ms. */
   eventLoopP99Ms: { warn: number; critical: number };
   /** Heap used as a share of the main thread's heap limit, 0..1. */
   heapUsedRatio: { warn: number; critical: number };
-  /** 5xx share of the interval's requests, percent. */
+  /** 5xx share of the live requests over the error window, percent. */
   errorRatePercent: { warn: number; critical: number };
+  /** The window the 5xx share is taken over, ms. */
+  errorWindowMs: number;
+  /** Fewer requests than this in the window are too few to judge by. */
+  errorMinRequests: number;
   /** A running worker with no fresh sample for this many intervals is critical. */
   staleIntervals: number;
 }
@@ -20,25 +25,61 @@ export const DEFAULT_HEALTH: HealthThresholds = {
   eventLoopP99Ms: { warn: 100, critical: 500 },
   heapUsedRatio: { warn: 0.8, critical: 0.95 },
   errorRatePercent: { warn: 5, critical: 25 },
+  errorWindowMs: 30_000,
+  errorMinRequests: 50,
   staleIntervals: 3,
 };
 
 const RANK: Record<HealthStatus, number> = { ok: 0, warn: 1, critical: 2 };
 export const worst = (a: HealthStatus, b: HealthStatus): HealthStatus => (RANK[a] >= RANK[b] ? a : b);
 
+/** Which panel each check speaks for. */
+const AREA: Record<string, HealthArea> = {
+  'event-loop': 'process',
+  heap: 'process',
+  errors: 'requests',
+  threads: 'threads',
+  samples: 'threads',
+};
+
+/** The worst status of each area's checks. */
+export function healthAreas(checks: readonly HealthCheck[]): Record<HealthArea, HealthStatus> {
+  const areas: Record<HealthArea, HealthStatus> = { process: 'ok', requests: 'ok', threads: 'ok' };
+  for (const c of checks) {
+    const area = AREA[c.name];
+    if (area) areas[area] = worst(areas[area], c.status);
+  }
+  return areas;
+}
+
 function level(value: number, t: { warn: number; critical: number }): HealthStatus {
   return value >= t.critical ? 'critical' : value >= t.warn ? 'warn' : 'ok';
 }
 
-export function assessHealth(s: DashboardSnapshot, t: HealthThresholds, intervalMs: number, nowMs: number): HealthSection {
+export interface HealthContext {
+  thresholds: HealthThresholds;
+  intervalMs: number;
+  nowMs: number;
+  /** False while the process figures are the start-up interval's: its loop delay is shown, not judged. */
+  loopSettled: boolean;
+  /** The live requests and 5xx over the error window; null before two readings. */
+  errors: ErrorWindowReading | null;
+}
+
+export function assessHealth(
+  s: DashboardSnapshot,
+  { thresholds: t, intervalMs, nowMs, loopSettled, errors }: HealthContext,
+): HealthSection {
   const checks: HealthCheck[] = [];
   const p = s.process;
   if (p) {
     const lag = p.eventLoop.p99Ms;
     checks.push({
       name: 'event-loop',
-      status: level(lag, t.eventLoopP99Ms),
-      message: `event-loop delay p99 ${lag} ms (warn at ${t.eventLoopP99Ms.warn}, critical at ${t.eventLoopP99Ms.critical})`,
+      status: loopSettled ? level(lag, t.eventLoopP99Ms) : 'ok',
+      message: loopSettled
+        ? `event-loop delay p99 ${lag} ms (warn at ${t.eventLoopP99Ms.warn}, critical at ${t.eventLoopP99Ms.critical})`
+        : `event-loop delay p99 ${lag} ms over start-up, not judged`,
     });
     const ratio = p.heapLimitMiB > 0 ? p.heapUsedMiB / p.heapLimitMiB : 0;
     checks.push({
@@ -69,14 +110,19 @@ export function assessHealth(s: DashboardSnapshot, t: HealthThresholds, interval
         : `no fresh sample for ${t.staleIntervals} intervals from ${quiet.map((w) => w.name).join(', ')}`,
   });
   if (s.requests) {
-    const rate = s.requests.errorRate;
+    const window = errors ?? { requests: 0, errors: 0, spanMs: 0 };
+    const seconds = Math.round(window.spanMs / 1000);
+    const rate = window.requests > 0 ? Math.round((window.errors / window.requests) * 10_000) / 100 : 0;
+    const judged = window.requests >= t.errorMinRequests;
     checks.push({
       name: 'errors',
-      status: level(rate, t.errorRatePercent),
-      message: `5xx ${rate} % of the interval's requests (warn at ${t.errorRatePercent.warn} %, critical at ${t.errorRatePercent.critical} %)`,
+      status: judged ? level(rate, t.errorRatePercent) : 'ok',
+      message: judged
+        ? `5xx ${rate} % of ${window.requests} requests over the last ${seconds} s (warn at ${t.errorRatePercent.warn} %, critical at ${t.errorRatePercent.critical} %)`
+        : `${window.requests} requests over the last ${seconds} s, too few to judge (at least ${t.errorMinRequests})`,
     });
   }
-  return { status: checks.reduce<HealthStatus>((acc, c) => worst(acc, c.status), 'ok'), checks };
+  return { status: checks.reduce<HealthStatus>((acc, c) => worst(acc, c.status), 'ok'), checks, areas: healthAreas(checks) };
 }
 
 /** Two assessments differ for people when the overall status, or any check's status, changed. */

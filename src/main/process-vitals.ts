@@ -47,6 +47,7 @@ export class ProcessVitals {
   private gc = { count: 0, pauseMs: 0, maxPauseMs: 0 };
   private readonly gcTotals: Record<string, GcTotals> = {};
   private last: ProcessSection | null = null;
+  private samples = 0;
 
   constructor() {
     this.loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
@@ -102,7 +103,16 @@ export class ProcessVitals {
     this.atMs = now;
     this.gc = { count: 0, pauseMs: 0, maxPauseMs: 0 };
     this.last = section;
+    this.samples++;
     return section;
+  }
+
+  /**
+   * Whether the last interval measured came after start-up: the first covers the host's own
+   * start (loading modules, drawing a first screen), whose blocked loop is no sign of trouble.
+   */
+  get settled(): boolean {
+    return this.samples >= 2;
   }
 
   /** The last interval measured, or null before the first. */

@@ -17,7 +17,7 @@ import {
   type WorkerInfo,
 } from '../snapshot.js';
 import type { RequestCounts } from '../shared/request-counters.js';
-import { assessHealth, type HealthThresholds } from './health.js';
+import { assessHealth, type HealthContext } from './health.js';
 import type { ChildStatus } from '../supervisor/types.js';
 
 export interface MainFacts {
@@ -34,7 +34,7 @@ export interface MainFacts {
   process: ProcessSection | null;
   /** The host's own metrics (app-metrics/section.ts): main's alone, whatever the threads do. */
   app: AppSection;
-  health: { thresholds: HealthThresholds; intervalMs: number; nowMs: number };
+  health: HealthContext;
 }
 
 export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFacts): DashboardSnapshot {
@@ -79,11 +79,15 @@ export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFac
     workers,
   };
   const h = main.health;
-  return { ...snapshot, health: assessHealth({ ...snapshot, health: NO_HEALTH }, h.thresholds, h.intervalMs, h.nowMs) };
+  return { ...snapshot, health: assessHealth({ ...snapshot, health: NO_HEALTH }, h) };
 }
 
 /** Before it is assessed (health reads every other section). */
-const NO_HEALTH = { status: 'ok', checks: [] } as const satisfies DashboardSnapshot['health'];
+const NO_HEALTH = {
+  status: 'ok',
+  checks: [],
+  areas: { process: 'ok', requests: 'ok', threads: 'ok' },
+} as const satisfies DashboardSnapshot['health'];
 
 /** The seed for a new coordinator, from the last snapshot of the old one. */
 export function seedFrom(snap: CoordinatorSnapshot | null): SampleSeed | null {

@@ -68,6 +68,7 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     failed: andRender((e) => state.onFailed(e)),
     'group-failed': andRender((e) => state.onGroupFailed(e)),
     'access-log': andRender((e) => state.onAccessLog(e)),
+    health: andRender((e) => state.onHealth(e)),
   });
   // Uptimes and "… ago" advance even when the interval is long.
   const clockTimer = setInterval(requestRender, 1000);

@@ -4,9 +4,9 @@
  * tests drive it with plain objects. It renders what the engine says and lists its events: it
  * derives no thread state of its own.
  */
-import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, RecoveredEvent, RestartEvent } from '../../events.js';
+import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, HealthEvent, RecoveredEvent, RestartEvent } from '../../events.js';
 import { HISTORY_SPANS, type HistorySpan } from '../../main/history.js';
-import type { AccessLogSection, DashboardSnapshot } from '../../snapshot.js';
+import type { AccessLogSection, DashboardSnapshot, HealthStatus } from '../../snapshot.js';
 import {
   accessLogText,
   actionText,
@@ -14,6 +14,7 @@ import {
   exitText,
   failedText,
   groupFailedText,
+  healthText,
   problemText,
   recoveredText,
   restartText,
@@ -31,6 +32,7 @@ export class DashboardState {
   private rowsCache: WorkerRow[] = [];
   /** The access-log state last shown in the log (status and error code), so each change shows once. */
   private accessLogShown: string | null = null;
+  private healthShown: HealthStatus = 'ok';
 
   constructor(readonly intervalMs: number) {}
 
@@ -57,6 +59,14 @@ export class DashboardState {
     if (key === this.accessLogShown) return;
     this.accessLogShown = key;
     this.log.add(atMs, accessLogText(s));
+  }
+
+  /** The engine's 'health' event, told on each change: a line for trouble, and for its end (all well is no news otherwise). */
+  onHealth(e: HealthEvent): void {
+    const was = this.healthShown;
+    this.healthShown = e.status;
+    if (e.status === 'ok' && was === 'ok') return;
+    this.log.add(Date.parse(e.at), healthText(e));
   }
 
   onExit(e: ExitEvent): void {

@@ -2,7 +2,7 @@
  * The event log: crashes, restarts, recoveries and what the user asked for, one tagged line
  * each, newest last, bounded so a crash loop cannot grow memory.
  */
-import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, RecoveredEvent, RestartEvent } from '../../events.js';
+import type { AccessLogEvent, ExitEvent, FailedEvent, GroupFailedEvent, HealthEvent, RecoveredEvent, RestartEvent } from '../../events.js';
 import { clock, millis } from './format.js';
 import { escapeTags } from './tags.js';
 
@@ -71,6 +71,14 @@ export function accessLogText(e: Pick<AccessLogEvent, 'status' | 'detail'>): str
     case 'error':
       return `{red-fg}✖ access log{/red-fg} ${detail}`;
   }
+}
+
+/** Health changed: the new state and what is failing (or that all checks pass again). */
+export function healthText(e: Pick<HealthEvent, 'status' | 'checks'>): string {
+  const failing = e.checks.filter((c) => c.status !== 'ok');
+  if (failing.length === 0) return `{green-fg}✔ health ok{/green-fg} every check passes`;
+  const color = e.status === 'critical' ? 'red' : 'yellow';
+  return `{${color}-fg}✖ health ${e.status}{/${color}-fg} ${escapeTags(shortMessage(failing.map((c) => c.message).join('; '), 160))}`;
 }
 
 export function actionText(text: string): string {

@@ -2,7 +2,7 @@
  * The text lines of the CPU, MEM and REQ panels, from a snapshot, as blessed-tagged strings
  * fitted to the panel's inner width. Pure, so the tests read exactly what the screen shows.
  */
-import type { AccessLogSection, CpuSection, MemorySection, ProcessSection, RequestsSection } from '../../snapshot.js';
+import type { AccessLogSection, CpuSection, HealthStatus, MemorySection, ProcessSection, RequestsSection } from '../../snapshot.js';
 import { gauge, millis, percent } from './format.js';
 import { escapeTags, visibleText } from './tags.js';
 
@@ -145,4 +145,16 @@ export function requestLines(req: RequestsSection | null, accessLog: AccessLogSe
     lines.push(...packSegments([`log ${escapeTags(accessLog.path)}:`, `${accessLog.lines} lines${bad}`, ...state], width));
   }
   return lines;
+}
+
+/** A panel's border colour and label suffix for its health area: calm, amber, red. */
+export function healthLook(status: HealthStatus): { border: string; suffix: string } {
+  switch (status) {
+    case 'ok':
+      return { border: 'cyan', suffix: '' };
+    case 'warn':
+      return { border: 'yellow', suffix: '· WARN ' };
+    case 'critical':
+      return { border: 'red', suffix: '· CRITICAL ' };
+  }
 }

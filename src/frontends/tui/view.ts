@@ -5,6 +5,7 @@
 import os from 'node:os';
 import type { AppHistoryView } from '../../main/app-metrics/history.js';
 import type { HistoryView, SeriesName } from '../../main/history.js';
+import type { HealthStatus } from '../../snapshot.js';
 import { appPanelLines } from './app-panel.js';
 import { blessed, type Widgets } from './blessed.js';
 import { renderChart } from './chart.js';
@@ -13,7 +14,7 @@ import type { DashboardState } from './dashboard-state.js';
 import { headerText } from './header.js';
 import { footerText } from './keys.js';
 import { chartHeights, computeLayout, MIN_COLS, MIN_ROWS, panelSplit, type Layout, type Rect } from './layout.js';
-import { cpuLines, memoryLines, packSegments, processLines, requestLines, staleLines } from './panel-text.js';
+import { cpuLines, healthLook, memoryLines, packSegments, processLines, requestLines, staleLines } from './panel-text.js';
 import { workerTableLines } from './workers-table.js';
 
 export interface ViewOptions {
@@ -34,7 +35,8 @@ interface Panel {
 }
 
 const BORDER = { type: 'line' as const };
-const PANEL_STYLE = { border: { fg: 'cyan' }, label: { bold: true } };
+/** A fresh style per panel: blessed keeps the object, and a panel's border colour is its own. */
+const panelStyle = (): { border: { fg: string }; label: { bold: boolean } } => ({ border: { fg: 'cyan' }, label: { bold: true } });
 
 function place(el: Widgets.BlessedElement, r: Rect): void {
   el.left = r.left;
@@ -61,6 +63,8 @@ export class DashboardView {
   /** App metrics in the last snapshot: the layout gives them rows. */
   private appRows = 0;
   private logVersion = -1;
+  /** The label each health-coloured panel shows now, so it is set only when it changes. */
+  private readonly labels = new Map<Widgets.BoxElement, string>();
   private readonly host = os.hostname();
 
   constructor(
@@ -80,28 +84,39 @@ export class DashboardView {
       { series: 'procCpu', unit: '%', color: 'green' },
       { series: 'loopP99', unit: 'ms', color: 'red' },
     ]);
-    this.workers = box({ parent: screen, label: ' Workers ', border: BORDER, style: PANEL_STYLE });
+    this.workers = box({ parent: screen, label: ' Workers ', border: BORDER, style: panelStyle() });
     this.workersHeader = box({ parent: this.workers, top: 0, left: 0, height: 1 });
     this.workersBody = box({ parent: this.workers, top: 1, left: 0 });
     this.events = box({
       parent: screen,
       label: ' Events ',
       border: BORDER,
-      style: PANEL_STYLE,
+      style: panelStyle(),
       wrap: true,
       scrollable: true,
       alwaysScroll: true,
     });
-    this.app = box({ parent: screen, label: ' APP ', border: BORDER, style: PANEL_STYLE, hidden: true });
+    this.app = box({ parent: screen, label: ' APP ', border: BORDER, style: panelStyle(), hidden: true });
     this.tooSmall = box({ parent: screen, border: BORDER, hidden: true, wrap: true, align: 'center' });
     this.layout = computeLayout(1, 1);
     this.relayout(4);
   }
 
   private panel(label: string, charts: ChartOf[]): Panel {
-    const box = blessed.box({ parent: this.screen, label, tags: true, border: BORDER, style: PANEL_STYLE });
+    const box = blessed.box({ parent: this.screen, label, tags: true, border: BORDER, style: panelStyle() });
     const text = blessed.box({ parent: box, top: 0, left: 0, tags: true, wrap: false });
     return { box, text, charts: charts.map((c) => ({ ...c, el: blessed.box({ parent: box, left: 0, tags: true, wrap: false }) })) };
+  }
+
+  /** Colours a panel's border, and names its state in the label (a colour alone is not enough). */
+  private showHealth(box: Widgets.BoxElement, label: string, status: HealthStatus): void {
+    const look = healthLook(status);
+    (box.style as { border: { fg: string } }).border.fg = look.border;
+    const text = label + look.suffix;
+    if (this.labels.get(box) !== text) {
+      box.setLabel(text);
+      this.labels.set(box, text);
+    }
   }
 
   /** Re-lays every widget for the screen's current size. */
@@ -208,6 +223,10 @@ export class DashboardView {
         reqLines.push(...packSegments(['{yellow-fg}demo app{/yellow-fg}', `{yellow-fg}${this.options.demo.url}{/yellow-fg}`], reqInner));
       this.fillPanel(this.requests, l.requests, reqLines, history, nowMs);
       this.fillPanel(this.process, l.process, processLines(s?.process ?? null, l.process.width - 2), history, nowMs);
+      const areas = s?.health.areas;
+      this.showHealth(this.process.box, ' PROCESS ', areas?.process ?? 'ok');
+      this.showHealth(this.requests.box, this.options.demo ? ' REQ · DEMO TRAFFIC ' : ' REQ ', areas?.requests ?? 'ok');
+      this.showHealth(this.workers, ' Workers ', areas?.threads ?? 'ok');
       if (l.app && s) this.app.setContent(appPanelLines(s.app, appHistory, l.app.width - 2, l.app.height - 2, nowMs).join('\n'));
       const table = workerTableLines(rows, state.selected, l.workers.width - 2, nowMs);
       this.workersHeader.setContent(table.header);

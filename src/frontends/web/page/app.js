@@ -240,9 +240,32 @@ function render(s) {
       : '',
     false,
   );
+  renderHealth(s.health);
   renderThreads(s);
   renderApp(s);
   drawCharts();
+}
+
+/**
+ * The engine's verdict, as it gave it: a badge, the failing checks' own words, and each area's
+ * panels outlined amber or red.
+ * @param {DashboardSnapshot['health']} h
+ */
+function renderHealth(h) {
+  const badge = $('health');
+  badge.textContent = 'health ' + h.status;
+  badge.className = 'health health-' + h.status;
+  $('health-detail').textContent = h.checks
+    .filter((c) => c.status !== 'ok')
+    .map((c) => c.status + ': ' + c.message)
+    .join(' · ');
+  const areas = /** @type {const} */ ([
+    ['card-process', h.areas.process],
+    ['card-requests', h.areas.requests],
+    ['card-latency', h.areas.requests],
+    ['threads', h.areas.threads],
+  ]);
+  for (const [id, status] of areas) $(id).dataset.health = status;
 }
 
 /**

@@ -21,6 +21,11 @@ main { padding: 16px 24px; display: grid; gap: 20px; }
 .sub { color: var(--muted); min-height: 20px; font-variant-numeric: tabular-nums; }
 .stale .big { color: var(--muted); }
 .card-app { grid-column: 1 / -1; } .card-app table { border: 0; } .card-app td.num, .card-app th.num { text-align: right; }
+[data-health="warn"] { border-color: var(--warn); } [data-health="critical"] { border-color: var(--bad); }
+.health { padding: 2px 8px; border-radius: 10px; font-size: 12px; border: 1px solid currentColor; }
+.health-ok { color: var(--ok); } .health-warn { color: var(--warn); } .health-critical { color: var(--bad); }
+#threads { border: 1px solid transparent; border-radius: 8px; padding: 8px 10px; }
+#health-detail:empty { display: none; } #health-detail { color: var(--warn); margin: 0; }
 .chart { display: grid; grid-template-columns: max-content 1fr; column-gap: 6px; margin: 10px 0 0; }
 .chart svg { width: 100%; height: 80px; background: #11161d; border-radius: 4px; }
 .chart .grid { fill: none; stroke: var(--line); stroke-width: 1; vector-effect: non-scaling-stroke; }

@@ -35,12 +35,14 @@ export const PAGE_HTML = `<!doctype html>
 <header>
   <h1>threadboard</h1>
   <span id="conn" class="conn conn-connecting">connecting</span>
+  <span id="health" class="health health-ok">health –</span>
   <span id="updated" class="muted"></span>
   <span class="spacer"></span>
   <span id="span-note" class="muted"></span>
   <div id="spans" class="spans" role="group" aria-label="chart span"></div>
 </header>
 <main>
+  <p id="health-detail"></p>
   <section class="cards">
 ${card('cpu', 'CPU', 'CPU usage history')}
 ${card('memory', 'Memory', 'Memory usage history')}
@@ -55,7 +57,7 @@ ${card('process', 'Process', 'process CPU history')}
       </table>
     </article>
   </section>
-  <section>
+  <section id="threads">
     <h2>Threads</h2>
     <table id="workers">
       <thead><tr><th>thread</th><th>status</th><th>restarts</th><th>thread id</th><th>started</th><th>ELU</th><th>heap</th><th>last sample</th><th>last exit</th><th class="control">crash</th></tr></thead>

@@ -26,13 +26,17 @@ export function upsertPoint(view: HistoryView, p: HistoryPoint | null | undefine
 }
 
 export interface SeriesStats {
-  /** The newest point's value: null when that point has none (a latency with no request). */
+  /**
+   * The newest interval's value: null when it has none (a latency with no request). The newest
+   * point may still be filling (main's process figures and the coordinator's samples land in it
+   * at different moments of the step): a series it lacks yet is read from the point just before.
+   */
   current: number | null;
   min: number | null;
   max: number | null;
 }
 
-export function seriesStats(points: readonly HistoryPoint[], key: SeriesName): SeriesStats {
+export function seriesStats(points: readonly HistoryPoint[], key: SeriesName, stepMs: number): SeriesStats {
   let min: number | null = null;
   let max: number | null = null;
   for (const p of points) {
@@ -41,7 +45,10 @@ export function seriesStats(points: readonly HistoryPoint[], key: SeriesName): S
     if (min === null || v < min) min = v;
     if (max === null || v > max) max = v;
   }
-  return { current: points[points.length - 1]?.[key] ?? null, min, max };
+  const newest = points.at(-1);
+  const before = points.at(-2);
+  const filling = newest?.[key] === null && before !== undefined && newest.t - before.t <= stepMs;
+  return { current: (filling ? before[key] : newest?.[key]) ?? null, min, max };
 }
 
 /** The smallest of 1, 2, 2.5 and 5 times a power of ten that is at least `x` (> 0): a round axis top. */
@@ -77,7 +84,7 @@ export interface Chart {
  */
 export function chart(view: HistoryView, key: SeriesName, unit: string): Chart {
   const points = view.points;
-  const stats = seriesStats(points, key);
+  const stats = seriesStats(points, key, view.stepMs);
   const yMax = unit === '%' ? 100 : stats.max !== null && stats.max > 0 ? niceCeil(stats.max) : 1;
   const newest = points[points.length - 1];
   const oldest = points[0];
