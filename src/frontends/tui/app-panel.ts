@@ -12,8 +12,6 @@ import { escapeTags } from './tags.js';
 
 /** Names longer than this are cut with '…': the figures and the sparkline keep their room. */
 const MAX_NAME_COLS = 28;
-const VALUE_COLS = 10;
-const SECOND_COLS = 13;
 /** A sparkline narrower than this shows no trend: left out. */
 const MIN_SPARK_COLS = 4;
 const MAX_SPARK_COLS = 40;
@@ -79,13 +77,18 @@ export function appPanelLines(app: AppSection, history: AppHistoryView, width: n
   const entries = Object.entries(app);
   if (entries.length === 0 || maxLines <= 0 || width <= 0) return [];
   const shown = entries.length > maxLines ? entries.slice(0, maxLines - 1) : entries;
-  const nameCols = Math.min(MAX_NAME_COLS, Math.max(...shown.map(([n]) => n.length)));
-  const sparkCols = Math.min(MAX_SPARK_COLS, width - (nameCols + 1 + VALUE_COLS + 1 + SECOND_COLS + 1));
-  const lines = shown.map(([name, m]) => {
-    const figures = `${fit(name, nameCols)} ${fit(firstText(m), VALUE_COLS, 'right')} ${fit(appSecondText(m), SECOND_COLS, 'right')}`;
+  const rows = shown.map(([name, m]) => ({ name, first: firstText(m), second: appSecondText(m) }));
+  // Columns as wide as their widest text, so a narrow panel still has room for the sparklines.
+  const widest = (texts: string[]): number => Math.max(...texts.map((t) => t.length));
+  const nameCols = Math.min(MAX_NAME_COLS, widest(rows.map((r) => r.name)));
+  const firstCols = widest(rows.map((r) => r.first));
+  const secondCols = widest(rows.map((r) => r.second));
+  const sparkCols = Math.min(MAX_SPARK_COLS, width - (nameCols + 2 + firstCols + 2 + secondCols + 2));
+  const lines = rows.map(({ name, first, second }) => {
+    const figures = `${fit(name, nameCols)}  ${fit(first, firstCols, 'right')}  ${fit(second, secondCols, 'right')}`;
     if (sparkCols < MIN_SPARK_COLS) return escapeTags(fit(figures, width));
     const values = sparkValues(history.series[name] ?? [], history.stepMs, history.capacity, nowMs);
-    return `${escapeTags(figures)} {cyan-fg}${sparkline(values, sparkCols)}{/cyan-fg}`;
+    return `${escapeTags(figures)}  {cyan-fg}${sparkline(values, sparkCols)}{/cyan-fg}`;
   });
   if (shown.length < entries.length) lines.push(`{gray-fg}+${entries.length - shown.length} more app metrics{/gray-fg}`);
   return lines;
