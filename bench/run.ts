@@ -1,15 +1,13 @@
 /**
- * The benchmark suite: every figure beside a reference measured in the same run.
- *   node dist/bench/run.js            full run (under 3 minutes), writes bench/results.json
- *   node dist/bench/run.js --quick    every row, briefly (CI runs this so no row can rot)
- *   --only NAME[,NAME]                rows whose group matches: recovery, calls, http, probe, vitals, app, footprint, cpu, log, ws
- *   --out FILE                        where to write the JSON (default bench/results.json)
+ * The benchmark suite: every figure beside a reference measured in the same run. Usage in
+ * bench/lib/cli.ts (`--help`).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { defaultOut, parseBenchArgs, USAGE } from './lib/cli.js';
+import { withBenchSection, type BenchResult } from './lib/docs-table.js';
 import type { BenchContext, Row } from './lib/row.js';
 import { markdownTable } from './lib/table.js';
 import { accessLogRows } from './rows/access-log.js';
@@ -23,20 +21,6 @@ import { processVitalsRows } from './rows/process-vitals.js';
 import { recoveryRows } from './rows/recovery.js';
 import { wsFanoutRows } from './rows/ws-fanout.js';
 
-const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } },
-});
-const quick = values.quick ?? false;
-const only = values.only ? new Set(values.only.split(',')) : null;
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const out = values.out ?? path.join(repoRoot, 'bench', 'results.json');
-
-const ctx: BenchContext = {
-  quick,
-  reps: (full, q) => (quick ? q : full),
-  log: (m) => process.stderr.write(`${m}\n`),
-};
-
 const groups: Array<[string, (c: BenchContext) => Promise<Row[]>]> = [
   ['recovery', recoveryRows],
   ['calls', callRows],
@@ -49,6 +33,27 @@ const groups: Array<[string, (c: BenchContext) => Promise<Row[]>]> = [
   ['log', accessLogRows],
   ['ws', wsFanoutRows],
 ];
+
+const names = groups.map(([name]) => name);
+const usage = USAGE.replace('GROUPS', names.join(', '));
+const args = parseBenchArgs(process.argv.slice(2), names);
+if (args.kind === 'help') {
+  process.stdout.write(usage);
+  process.exit(0);
+}
+if (args.kind === 'error') {
+  process.stderr.write(`bench: ${args.message}\n${usage}`);
+  process.exit(2);
+}
+const { quick, only } = args;
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const out = args.out ?? path.join(repoRoot, 'bench', defaultOut(args));
+
+const ctx: BenchContext = {
+  quick,
+  reps: (full, q) => (quick ? q : full),
+  log: (m) => process.stderr.write(`${m}\n`),
+};
 
 const started = Date.now();
 const rows: Row[] = [];
@@ -72,8 +77,20 @@ const machine = {
   node: process.version,
   platform: `${os.type()} ${os.release()}`,
 };
-const result = { date: new Date().toISOString(), quick, seconds: Math.round((Date.now() - started) / 1000), machine, rows, failures };
+const result: BenchResult = {
+  date: new Date().toISOString(),
+  quick,
+  seconds: Math.round((Date.now() - started) / 1000),
+  machine,
+  rows,
+  failures,
+};
 writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+// A full run of every row into the committed results is what the docs' table shows.
+if (!quick && !only && args.out === null && failures.length === 0) {
+  const page = path.join(repoRoot, 'docs', 'benchmarks.md');
+  writeFileSync(page, withBenchSection(readFileSync(page, 'utf8'), result));
+}
 process.stdout.write(`\n${markdownTable(rows)}\n\n`);
 process.stdout.write(
   `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; ${result.seconds} s; written to ${out}\n`,

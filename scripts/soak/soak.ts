@@ -7,7 +7,7 @@
  *
  *   npm run soak -- --minutes 10        (add --json for one machine-readable line)
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -44,8 +44,28 @@ process.on('unhandledRejection', (err) => {
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 const count = (dir: string): number => readdirSync(dir).length;
+/** Open descriptors by kind (socket, pipe, anon_inode:[eventfd], file): what a leak is made of. */
+const descriptorKinds = (): Record<string, number> => {
+  const kinds: Record<string, number> = {};
+  for (const fd of readdirSync('/proc/self/fd')) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue; // closed between the listing and the read
+    }
+    const kind = target.replace(/:\[\d+\]$/, '').replace(/^\/.*/, 'file');
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
+  return kinds;
+};
+/** The kinds of which more are open now than were at the start, and how many more. */
+const grownKinds = (before: Record<string, number>): Record<string, number> => {
+  const grown: Record<string, number> = {};
+  for (const [kind, n] of Object.entries(descriptorKinds())) if (n > (before[kind] ?? 0)) grown[kind] = n - (before[kind] ?? 0);
+  return grown;
+};
 const MB = 1024 * 1024;
-
 /** Threads of this process but libuv's pool, which is Node's and lives as long as the process. */
 const threads = (): number =>
   readdirSync('/proc/self/task').filter((tid) => {
@@ -93,6 +113,7 @@ const until = async (what: string, fn: () => Promise<boolean>, ms = 30_000): Pro
 await dash.collect();
 gc();
 const start = { threads: threads(), fds: count('/proc/self/fd') };
+const startKinds = descriptorKinds();
 
 const load = await startLoad({ clients: 8, perClientRps: 40 });
 let recorded = 0;
@@ -154,6 +175,7 @@ await load.close();
 await new Promise((r) => setTimeout(r, 500));
 gc();
 const end = { threads: threads(), fds: count('/proc/self/fd') };
+const leftOpen = grownKinds(startKinds);
 const steady = samples.filter((s) => s.t >= warmupMs);
 const perMinute = (key: 'rss' | 'heap'): number => slope(steady.map((s) => [s.t / 60_000, s[key]] as const));
 const injected = Object.values(faults).reduce((a, b) => a + b, 0);
@@ -173,7 +195,7 @@ const result = {
   rssMb: { first: samples[0]?.rss ?? 0, last: samples.at(-1)?.rss ?? 0, max: Math.max(...samples.map((s) => s.rss)) },
   heapMb: { first: samples[0]?.heap ?? 0, last: samples.at(-1)?.heap ?? 0 },
   threads: { start: start.threads, end: end.threads, max: Math.max(...samples.map((s) => s.threads)) },
-  fds: { start: start.fds, end: end.fds, max: Math.max(...samples.map((s) => s.fds)) },
+  fds: { start: start.fds, end: end.fds, max: Math.max(...samples.map((s) => s.fds)), newAtEnd: leftOpen },
 };
 await dash.stop();
 
@@ -195,7 +217,8 @@ else {
       `uncaught errors: ${uncaught}; dashboard failed: ${result.failed}`,
       `RSS ${f(result.rssMb.first)} → ${f(result.rssMb.last)} MB (max ${f(result.rssMb.max)}), slope ${result.rssSlopeMbPerMin} MB/min after warm-up`,
       `heap ${f(result.heapMb.first)} → ${f(result.heapMb.last)} MB, slope ${result.heapSlopeMbPerMin} MB/min after warm-up`,
-      `threads ${start.threads} → ${end.threads} (max ${result.threads.max}); descriptors ${start.fds} → ${end.fds} (max ${result.fds.max})`,
+      `threads ${start.threads} → ${end.threads} (max ${result.threads.max}); descriptors ${start.fds} → ${end.fds} (max ${result.fds.max})` +
+        (Object.keys(leftOpen).length > 0 ? `; more than at the start: ${JSON.stringify(leftOpen)}` : ''),
       ok ? 'soak: OK' : 'soak: FAILED',
       '',
     ].join('\n'),

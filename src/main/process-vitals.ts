@@ -83,7 +83,7 @@ export class ProcessVitals {
     const section: ProcessSection = {
       pid: process.pid,
       cpuPercent: round(((cpu.user + cpu.system) / 1000 / elapsedMs) * 100, 1),
-      rssMiB: round(process.memoryUsage.rss() / MIB, 1),
+      rssMiB: this.rssMiB(),
       heapUsedMiB: round(heap.used_heap_size / MIB, 1),
       heapTotalMiB: round(heap.total_heap_size / MIB, 1),
       heapLimitMiB: round(heap.heap_size_limit / MIB, 1),
@@ -113,6 +113,18 @@ export class ProcessVitals {
    */
   get settled(): boolean {
     return this.samples >= 2;
+  }
+
+  /**
+   * RSS is read from /proc/self/stat, which takes a descriptor: in a host out of descriptors the
+   * read fails (EMFILE), and a monitor must not throw for that. The last reading stands in.
+   */
+  private rssMiB(): number {
+    try {
+      return round(process.memoryUsage.rss() / MIB, 1);
+    } catch {
+      return this.last?.rssMiB ?? 0;
+    }
   }
 
   /** The last interval measured, or null before the first. */

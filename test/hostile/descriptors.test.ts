@@ -8,7 +8,9 @@ describe('descriptor exhaustion in the host', () => {
     const r = await runScenario(
       `
       import { openSync, closeSync } from 'node:fs';
-      const dash = await startDashboard({ hangTimeoutMs: 1000 });
+      // Short intervals: the process vitals (whose RSS read takes a descriptor) sample several times
+      // while none is free.
+      const dash = await startDashboard({ hangTimeoutMs: 1000, intervalMs: 200 });
       const exits = [];
       dash.on('exit', (e) => exits.push(e.target + ':' + e.reason));
       let failed = false;
@@ -19,6 +21,9 @@ describe('descriptor exhaustion in the host', () => {
       try { for (;;) fds.push(openSync('/dev/null', 'r')); } catch (e) { if (e.code !== 'EMFILE') throw e; }
       await dash.crash('cpu', 'kill');
       await until('cpu retried for want of descriptors a few times', () => exits.filter((e) => e === 'cpu:resource').length >= 4, 20000);
+      const ticks = [];
+      dash.on('snapshot', (s) => ticks.push(s.process));
+      await until('process vitals sampled with no descriptor free', () => ticks.length >= 3, 5000);
       const during = await dash.getDashboard();
       for (const fd of fds.splice(0)) closeSync(fd);
       await until('every thread running again', async () => {
@@ -26,13 +31,15 @@ describe('descriptor exhaustion in the host', () => {
         return s.coordinator.status === 'running' && s.workers.every((w) => w.status === 'running') ? s : null;
       }, 30000);
       await dash.collect();
-      print({ failed, during: during.workers.find((w) => w.name === 'cpu').status, exits });
+      print({ failed, during: during.workers.find((w) => w.name === 'cpu').status, exits, rss: ticks.at(-1)?.rssMiB ?? null });
       await dash.stop();
     `,
       { maxFiles: 256, timeoutMs: 80_000 },
     );
     expect(r.code, r.stderr).toBe(0);
-    const out = r.printed[0] as { failed: boolean; during: string; exits: string[] };
+    const out = r.printed[0] as { failed: boolean; during: string; exits: string[]; rss: number | null };
+    // The RSS read failed (EMFILE) while no descriptor was free: the last reading stood in.
+    expect(out.rss).toBeGreaterThan(0);
     expect(out.failed).toBe(false);
     expect(['restarting', 'starting']).toContain(out.during);
     expect(out.exits.filter((e) => e === 'cpu:resource').length).toBeGreaterThanOrEqual(4);
