@@ -237,12 +237,13 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
       this.#errorWindow.add(this.#counters.readLiveTotals());
       const process = this.#vitals?.sample();
       if (process) this.#history.offerProcess(process, Date.now());
-      this.#sampleApp();
       this.#session.sampleVitals();
     } catch {
       // A reading Node could not take this time (the host out of some resource): the previous
       // interval's figures stand, and the next tick tries again. A timer must never throw.
     }
+    // Outside the guard: app metrics read main's own buffers, whatever Node could not read.
+    this.#sampleApp();
     // The process's figures (and their history) and the app metrics are main's own: main pushes
     // them, whether or not the coordinator is up to push anything.
     this.#publishSnapshot();
