@@ -11,6 +11,7 @@ import { withBenchSection, type BenchResult } from './lib/docs-table.js';
 import type { BenchContext, Row } from './lib/row.js';
 import { markdownTable } from './lib/table.js';
 import { accessLogRows } from './rows/access-log.js';
+import { appMetricsRows } from './rows/app-metrics.js';
 import { callRows } from './rows/calls.js';
 import { clusterRows } from './rows/cluster.js';
 import { cpuCostRows } from './rows/cpu-cost.js';
@@ -27,6 +28,7 @@ const groups: Array<[string, (c: BenchContext) => Promise<Row[]>]> = [
   ['http', httpProbeRows],
   ['probe', probeHotPathRows],
   ['vitals', processVitalsRows],
+  ['app', appMetricsRows],
   ['footprint', footprintRows],
   ['cpu', cpuCostRows],
   ['log', accessLogRows],

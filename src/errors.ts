@@ -107,6 +107,29 @@ export class ArgumentError extends ThreadboardError {
   }
 }
 
+/**
+ * An app metric's name is already taken: by an instrument of another type (or a histogram of
+ * another unit), or its /metrics name would be the same as another instrument's.
+ */
+export class MetricConflictError extends ThreadboardError {
+  /** The name asked for. */
+  readonly metric: string;
+  constructor(metric: string, message: string) {
+    super('ERR_THREADBOARD_METRIC_CONFLICT', message);
+    this.metric = metric;
+  }
+}
+
+/** A new app metric past the cap on instruments per dashboard. */
+export class MetricLimitError extends ThreadboardError {
+  /** The most instruments one dashboard holds. */
+  readonly limit: number;
+  constructor(limit: number, message: string) {
+    super('ERR_THREADBOARD_METRIC_LIMIT', message);
+    this.limit = limit;
+  }
+}
+
 /** The web server could not listen (port in use, address not on this machine, no privilege). */
 export class WebListenError extends ThreadboardError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -35,12 +35,28 @@ export type {
   AccessLogStatus,
   AccessLogProblem,
   AccessLogReplay,
+  AppSection,
+  AppMetricValue,
+  AppCounterValue,
+  AppGaugeValue,
+  AppHistogramValue,
+  HistogramUnit,
   ProcessSection,
   ThreadHealth,
   HealthSection,
   HealthCheck,
   HealthStatus,
 } from './snapshot.js';
+export { MAX_APP_METRICS, type AppMetrics } from './main/app-metrics/registry.js';
+export type { AppCounter, AppGauge, AppHistogram } from './main/app-metrics/instruments.js';
+export type {
+  MetricOptions,
+  HistogramOptions,
+  AppReading,
+  CounterReading,
+  GaugeReading,
+  HistogramReading,
+} from './main/app-metrics/types.js';
 export type {
   DashboardEvents,
   ExitEvent,
@@ -53,6 +69,7 @@ export type {
   CrashReport,
 } from './events.js';
 export type { HistorySpan, HistoryView, HistoryPoint, SeriesName } from './main/history.js';
+export type { AppHistoryView, AppHistoryPoint } from './main/app-metrics/history.js';
 export type { RequestCounts, StatusClass } from './shared/request-counters.js';
 export { bucketRange as latencyBucketRange } from './shared/histogram.js';
 export type { CollectReport } from './coordinator/collect-round.js';

@@ -201,12 +201,60 @@ export interface AccessLogReplay {
   done: boolean;
 }
 
+/**
+ * What a histogram's observe() takes: 'ms', durations in milliseconds (kept to the whole
+ * microsecond, up to about 71 minutes; /metrics exports them in seconds), or 'none', plain
+ * whole numbers (bytes, items) up to 2^32 - 1, fractions rounded.
+ */
+export type HistogramUnit = 'ms' | 'none';
+
+/** A counter of the host's own code (dash.metrics.counter()). */
+export interface AppCounterValue {
+  type: 'counter';
+  /** Everything counted since the counter was created: exact, read when the snapshot was made. */
+  value: number;
+  /** Per second over the last sampling interval; null until the first interval after its creation has been measured. */
+  rate: number | null;
+}
+
+/** A gauge of the host's own code (dash.metrics.gauge()): its value when the snapshot was made. */
+export interface AppGaugeValue {
+  type: 'gauge';
+  value: number;
+}
+
+/** A histogram of the host's own code (dash.metrics.histogram()). Values are in its `unit`. */
+export interface AppHistogramValue {
+  type: 'histogram';
+  unit: HistogramUnit;
+  /** Observations since the histogram was created: exact, read when the snapshot was made. */
+  count: number;
+  /** Their sum, in `unit` (ms to the microsecond for 'ms'). */
+  sum: number;
+  /** Observations per second over the last sampling interval; null until one has been measured. */
+  rate: number | null;
+  /**
+   * Mean and percentiles of the observations of the last sampling interval (a log-linear
+   * histogram: percentiles within 2 % of the exact value); null when the interval had none.
+   */
+  avg: number | null;
+  p50: number | null;
+  p99: number | null;
+}
+
+export type AppMetricValue = AppCounterValue | AppGaugeValue | AppHistogramValue;
+
+/** The host's own metrics by name, in the order they were created; {} when it has none. */
+export type AppSection = Record<string, AppMetricValue>;
+
 export interface DashboardSnapshot {
   cpu: CpuSection | null;
   memory: MemorySection | null;
   requests: RequestsSection | null;
   /** The host process (null until the first interval has passed). */
   process: ProcessSection | null;
+  /** The host's own counters, gauges and histograms (dash.metrics), kept by main: no thread is involved. */
+  app: AppSection;
   /** Whether the process and the dashboard are well, by thresholds (the `health` option). */
   health: HealthSection;
   custom: Record<string, unknown>;
@@ -227,7 +275,7 @@ export interface DashboardSnapshot {
 /** The part of a snapshot the coordinator produces; main adds the rest (the request counts among it). */
 export type CoordinatorSnapshot = Omit<
   DashboardSnapshot,
-  'collectionCount' | 'coordinator' | 'accessLog' | 'requests' | 'process' | 'health'
+  'collectionCount' | 'coordinator' | 'accessLog' | 'requests' | 'process' | 'app' | 'health'
 > & {
   requests: RequestsInterval | null;
 };

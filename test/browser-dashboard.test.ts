@@ -209,6 +209,30 @@ describe('browser: the live page in headless Chromium', () => {
     expect(await text('#process-sub')).toMatch(/^rss \d+ MiB · heap \d+ MiB · loop p99 \d+\.\d ms · busy \d+% · gc \d+$/);
   });
 
+  it("shows the app card only once the host has app metrics, with the snapshot's figures", async () => {
+    expect(await page.locator('#card-app').isHidden()).toBe(true);
+    const jobs = dash.metrics.counter('browser_jobs_done');
+    const took = dash.metrics.histogram('browser_job_duration_ms');
+    dash.metrics.gauge('browser_queue_depth').set(17);
+    for (let i = 0; i < 40; i++) {
+      jobs.inc();
+      took.observe(5 + (i % 10));
+    }
+    await page.locator('#card-app').waitFor({ state: 'visible' });
+    const row = (name: string) => page.locator(`#app tr[data-name="${name}"] td`).allInnerTexts();
+    await page.waitForFunction(() => document.querySelector('#app tr[data-name="browser_jobs_done"] .value')?.textContent === '40');
+    expect(await row('browser_queue_depth')).toEqual(['browser_queue_depth', 'gauge', '17', '', '', '', '']);
+    // Once main has measured an interval: a rate, and the histogram's percentiles in ms.
+    await page.waitForFunction(() =>
+      /\/s$/.test(document.querySelector('#app tr[data-name="browser_jobs_done"] .rate')?.textContent ?? ''),
+    );
+    const h = await row('browser_job_duration_ms');
+    expect(h.slice(0, 3)).toEqual(['browser_job_duration_ms', 'histogram', '40 obs']);
+    expect(h[3]).toMatch(/^\d+\.\d\d\/s$/);
+    expect(h.slice(4).join(' ')).toMatch(/^(\d+\.\d\d ms|–) (\d+\.\d\d ms|–) (\d+\.\d\d ms|–)$/);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('lists the coordinator and the three workers with status, restarts, start time and last exit', async () => {
     const names = await page.locator('#workers tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.name));
     expect(names).toEqual(['coordinator', 'cpu', 'memory', 'requests']);

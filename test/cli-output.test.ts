@@ -13,6 +13,8 @@ const REQ =
 const PROC =
   /^PROC cpu: (\d+\.\d)% {2}rss: (\d+) MiB {2}heap: (\d+\.\d)\/(\d+) MiB {2}loop p99: (\d+\.\d\dms) {2}max: (\d+\.\d\dms) {2}busy: (\d+)% {2}gc: (\d+)$|^PROC \(waiting for the first interval\)$/;
 const UPDATED = /^updated: (\S+)$/;
+/** An app metric (dash.metrics): its name, then `key: value` pairs. */
+const APP = /^APP ([A-Za-z_]\w*) {2}((?:\w+: \S+)(?: {2}\w+: \S+)*)$/;
 
 const latency = (text: string): number | null => (text === '–' ? null : Number.parseFloat(text));
 
@@ -22,10 +24,21 @@ interface Block {
   /** null: no request of the interval had a known duration, shown as '–'. */
   req: { rps: number; p50: number | null; p99: number | null; errors: number; conns: number; total: number };
   updated: string;
+  /** The APP lines, by metric name: each line's `key: value` pairs. */
+  app: Record<string, Record<string, string>>;
 }
 
-/** One CPU/MEM/REQ/PROC/updated block, every line parsed; throws on any line out of shape. */
-function parseBlock(lines: string[]): Block {
+/** One CPU/MEM/REQ/PROC/(APP…)/updated block, every line parsed; throws on any line out of shape. */
+function parseBlock(all: string[]): Block {
+  // One APP line per app metric sits between PROC and updated (the demo app keeps three).
+  const appLines = all.slice(4, -1);
+  const app: Block['app'] = {};
+  for (const l of appLines) {
+    const a = APP.exec(l);
+    if (!a) throw new Error(`an APP line of a block is out of shape: ${JSON.stringify(l)}`);
+    app[a[1]!] = Object.fromEntries(a[2]!.split('  ').map((kv) => kv.split(': ') as [string, string]));
+  }
+  const lines = [...all.slice(0, 4), ...all.slice(-1)];
   const [c, m, r, , u] = lines.map((l, i) => {
     const re = [CPU, MEM, REQ, PROC, UPDATED][i]!;
     const match = re.exec(l);
@@ -37,6 +50,7 @@ function parseBlock(lines: string[]): Block {
     mem: { percent: Number(m[2]), usedMiB: Number(m[3]), totalMiB: Number(m[4]) },
     req: { rps: Number(r[1]), p50: latency(r[2]!), p99: latency(r[3]!), errors: Number(r[5]), conns: Number(r[6]), total: Number(r[7]) },
     updated: u[1]!,
+    app,
   };
 }
 
@@ -111,6 +125,10 @@ describe('non-terminal output', () => {
     const last = parseBlock(got.at(-1)!);
     expect(last.req.conns).toBeGreaterThanOrEqual(0);
     expect(last.req.p99!).toBeGreaterThanOrEqual(last.req.p50!);
+    // The demo app's own app metrics, one APP line each, in the order it made them.
+    expect(Object.keys(last.app)).toEqual(['demo_jobs_done', 'demo_jobs_in_progress', 'demo_job_duration_ms']);
+    expect(Number(last.app.demo_jobs_done!.value)).toBeGreaterThan(0);
+    expect(last.app.demo_job_duration_ms).toMatchObject({ count: expect.stringMatching(/^\d+$/) });
     p.child.kill('SIGINT');
     expect(await p.exit).toEqual({ code: 0, signal: null });
   });
@@ -133,6 +151,7 @@ describe('--json', () => {
     expect(Object.keys(s).sort()).toEqual(
       [
         'accessLog',
+        'app',
         'channel',
         'collectionCount',
         'coordinator',
@@ -157,6 +176,7 @@ describe('--json', () => {
     expect(s.collectionCount).toBe(1);
     expect(s.lastUpdated).toMatch(ISO);
     expect(s.accessLog).toBeNull();
+    expect(s.app).toEqual({}); // the CLI runs no code of its own that counts
     expect(s.coordinator).toMatchObject({ status: 'running', restarts: 0, threadId: expect.any(Number) });
     expect(s.workers.map((w: { name: string }) => w.name)).toEqual(['cpu', 'memory', 'requests']);
     for (const w of s.workers)
@@ -173,5 +193,12 @@ describe('--json', () => {
     const s = JSON.parse(r.stdout) as DashboardSnapshot;
     expect(s.requests!.total).toBeGreaterThan(0);
     expect(s.requests!.byStatus['2xx']).toBeGreaterThan(0);
+    // The demo app counts its own answers with dash.metrics (before it sends each, so before the probe sees it).
+    const app = s.app as Record<string, { type: string; value?: number; count?: number }>;
+    expect(app.demo_jobs_done).toMatchObject({ type: 'counter' });
+    expect(app.demo_jobs_done!.value).toBeGreaterThanOrEqual(s.requests!.byStatus['2xx']);
+    expect(app.demo_jobs_in_progress).toMatchObject({ type: 'gauge' });
+    expect(app.demo_job_duration_ms).toMatchObject({ type: 'histogram', unit: 'ms' });
+    expect(app.demo_job_duration_ms!.count).toBeGreaterThanOrEqual(s.requests!.total);
   });
 });

@@ -50,6 +50,42 @@ describe('/metrics against Prometheus', () => {
     expect(`${stdout}${stderr}`.trim()).toBe('');
   });
 
+  it('passes promtool check metrics with app metrics of every kind (the README example names), their histogram as exact as the latency one', async () => {
+    const dash = await startDashboard({ builtins: ['requests'], web: { port: 0 } });
+    let text: string;
+    const latencies = traffic('api', 5000);
+    try {
+      const jobs = dash.metrics.counter('jobs_done', { help: 'jobs finished' });
+      jobs.inc();
+      jobs.inc(5);
+      dash.metrics.gauge('queue_depth').set(17);
+      dash.metrics.counter('bytes_sent_total', { help: 'a name that already ends in _total keeps one' }).inc(1024);
+      const took = dash.metrics.histogram('job_duration_ms');
+      for (const ms of latencies) {
+        took.observe(ms);
+        dash.recordRequest({ durationMs: ms, status: 200 });
+      }
+      const sizes = dash.metrics.histogram('payload_bytes', { unit: 'none', help: 'request bodies\nwith a newline and a \\ in the help' });
+      for (let i = 0; i < 1000; i++) sizes.observe(i * 37);
+      text = await fetch(`${dash.webUrl}/metrics`).then((r) => r.text());
+    } finally {
+      await dash.stop();
+    }
+    const file = path.join(dir, 'app-metrics.txt');
+    writeFileSync(file, text);
+    const { stdout, stderr } = await run('bash', ['-c', `promtool check metrics < ${file}`]).catch(
+      (e: { stdout: string; stderr: string }) => e,
+    );
+    expect(`${stdout}${stderr}`.trim()).toBe('');
+    expect(text).toMatch(/^threadboard_app_jobs_done_total 6$/m);
+    expect(text).toMatch(/^threadboard_app_queue_depth 17$/m);
+    expect(text).toMatch(/^threadboard_app_bytes_sent_total 1024$/m);
+    expect(text).toMatch(/^# TYPE threadboard_app_job_duration_seconds histogram$/m);
+    expect(text).toMatch(/^threadboard_app_payload_bytes_count 1000$/m);
+    // The same observations, the same edges: the same cumulative counts as the request latency.
+    expect(bucketsOf(text, 'threadboard_app_job_duration_seconds')).toEqual(bucketsOf(text, FAMILY));
+  });
+
   it.each(['api', 'proxy', 'tail'])(
     'histogram_quantile(0.99) is within 10 percent of the exact p99 on %s-like traffic (default: 4 edges per octave)',
     async (kind) => {

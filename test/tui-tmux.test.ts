@@ -186,12 +186,19 @@ describe('the terminal dashboard under tmux', () => {
 
     // 1. Every panel has values, the table has every thread, the demo traffic is announced.
     const first = await waitFor(
-      'CPU, MEM, REQ values and four running threads',
+      'CPU, MEM, REQ, PROCESS values and four running threads',
       () => {
         const text = snap();
         const v = read(text);
+        // The PROCESS panel fills after main's first vitals interval, which a loaded machine can delay past the workers' samples.
         const ok =
-          v.cpuTotal !== null && v.memPercent !== null && v.memUsed !== null && v.rps !== null && v.p50 !== null && (v.reqTotal ?? 0) > 0;
+          v.cpuTotal !== null &&
+          v.memPercent !== null &&
+          v.memUsed !== null &&
+          v.rps !== null &&
+          v.p50 !== null &&
+          (v.reqTotal ?? 0) > 0 &&
+          /cpu \d+(\.\d)?% {2}pid \d+/.test(text);
         const rows = [v.coordinator, v.cpu, v.memory, v.requests];
         return ok && rows.every((r) => r?.status === 'running' && r.threadId !== null) ? { text, v } : null;
       },
@@ -221,6 +228,18 @@ describe('the terminal dashboard under tmux', () => {
     expect(first.text).toMatch(/└-2m─+-1m─+now│/);
     // The terminfo conversion is the dashboard's business, not the user's: not in the event log.
     expect(first.text).not.toContain('terminfo');
+
+    // The demo app counts its own jobs with dash.metrics: the APP panel lists them with figures.
+    await waitFor(
+      "the APP panel with the demo app's own metrics",
+      () => {
+        const app = boxText(snap(), 'APP');
+        const done = /demo_jobs_done (\d+) (\d+(?:\.\d)?)\/s/.exec(app);
+        return done && Number(done[1]) > 0 && /demo_job_duration_ms n \d+ p99 \d/.test(app) ? app : null;
+      },
+      10_000,
+      100,
+    );
 
     // 2. The values move: fresh samples, more requests.
     await waitFor(

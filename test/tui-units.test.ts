@@ -43,6 +43,7 @@ function snapshot(over: Partial<DashboardSnapshot> = {}, at = T0): DashboardSnap
       byStatus: { '1xx': 0, '2xx': 1100, '3xx': 0, '4xx': 90, '5xx': 44 },
     },
     process: null,
+    app: {},
     health: { status: 'ok', checks: [], areas: { process: 'ok', requests: 'ok', threads: 'ok' } },
     custom: {},
     stale: [],

@@ -310,6 +310,7 @@ describe('snapshot to metric families', () => {
     memory: { totalMiB: 1024, usedMiB: 256, freeMiB: 768, usagePercent: 25 },
     requests: null,
     process: null,
+    app: {},
     health: { status: 'ok', checks: [], areas: { process: 'ok', requests: 'ok', threads: 'ok' } },
     custom: {},
     stale: [],

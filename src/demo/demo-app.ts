@@ -1,9 +1,13 @@
 /**
- * The demo app: a plain node:http server on 127.0.0.1 with no measuring code in it. The
- * dashboard's HTTP probe sees its requests through diagnostics_channel, as it would any app's.
+ * The demo app: a plain node:http server on 127.0.0.1. Its requests need no measuring code: the
+ * dashboard's HTTP probe sees them through diagnostics_channel, as it would any app's. Given the
+ * dashboard's `metrics`, it also keeps app metrics of its own, as a host's code would (jobs
+ * done, jobs in progress, time per job), so the APP section has figures to show.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { AppMetrics } from '../main/app-metrics/registry.js';
 import { parseDemoPath } from './demo-mix.js';
 
 export interface DemoApp {
@@ -11,12 +15,20 @@ export interface DemoApp {
   close(): Promise<void>;
 }
 
-export async function startDemoApp(): Promise<DemoApp> {
+export async function startDemoApp(metrics?: AppMetrics): Promise<DemoApp> {
   const pending = new Set<NodeJS.Timeout>();
+  const done = metrics?.counter('demo_jobs_done', { help: 'Demo app: requests it answered with a 2xx.' });
+  const inProgress = metrics?.gauge('demo_jobs_in_progress', { help: 'Demo app: requests whose work is under way.' });
+  const took = metrics?.histogram('demo_job_duration_ms', { help: "Demo app: each request's work, start to answer." });
   const server = http.createServer((req, res) => {
     const ask = parseDemoPath(req.url ?? '');
+    const started = performance.now();
+    inProgress?.inc();
     const answer = (): void => {
+      inProgress?.dec();
+      took?.observe(performance.now() - started);
       const status = ask?.status ?? 404;
+      if (status < 300) done?.inc();
       const body = JSON.stringify({ demo: true, status });
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
@@ -43,6 +55,7 @@ export async function startDemoApp(): Promise<DemoApp> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of pending) clearTimeout(t);
+        inProgress?.dec(pending.size);
         pending.clear();
         server.close(() => resolve());
         // Keep-alive sockets would hold close() open until they time out.

@@ -1,4 +1,5 @@
 /** `--demo-traffic`: the demo app and its load, started and stopped as one. */
+import type { AppMetrics } from '../main/app-metrics/registry.js';
 import { startDemoApp } from './demo-app.js';
 import { startDemoLoad, type DemoLoad } from './demo-load.js';
 
@@ -10,8 +11,9 @@ export interface DemoTraffic {
   stop(): Promise<void>;
 }
 
-export async function startDemoTraffic(): Promise<DemoTraffic> {
-  const app = await startDemoApp();
+/** `metrics`: the dashboard's, for the demo app's own app metrics. */
+export async function startDemoTraffic(metrics?: AppMetrics): Promise<DemoTraffic> {
+  const app = await startDemoApp(metrics);
   const load = startDemoLoad(app.url);
   let stopping: Promise<void> | null = null;
   return {

@@ -20,11 +20,15 @@ import { AccessLogSource } from './access-log/source.js';
 import { RequestCounters, type RequestCounts } from '../shared/request-counters.js';
 import { HttpProbe } from './http-probe.js';
 import { allocateSharedBuffers, type SharedBuffers } from './shared-buffers.js';
-import type { BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot, HealthSection } from '../snapshot.js';
+import type { AppSection, BuiltinWorkerName, CoordinatorSnapshot, DashboardSnapshot, HealthSection } from '../snapshot.js';
 import { ErrorWindow } from './error-window.js';
 import { healthChanged } from './health.js';
 import { History, type HistoryPoint, type HistorySpan, type HistoryView } from './history.js';
 import { ProcessVitals, type ProcessTotals } from './process-vitals.js';
+import { AppHistory, type AppHistoryView } from './app-metrics/history.js';
+import { AppIntervals } from './app-metrics/intervals.js';
+import { AppMetrics } from './app-metrics/registry.js';
+import { appSection } from './app-metrics/section.js';
 import { RecoveryWatch } from './recovery.js';
 import { assembleSnapshot, seedFrom } from './snapshot-assembly.js';
 import { leanSnapshot } from './lean.js';
@@ -93,6 +97,18 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   #warnedRecordAfterStop = false;
   readonly #lean: boolean;
   #cluster: AttachedCluster | null = null;
+  /** The last interval's rates and percentiles of the app metrics, measured by main. */
+  readonly #appIntervals = new AppIntervals();
+  /** Their sparklines' history, fed with the figures as each interval is measured. */
+  readonly #appHistory: AppHistory;
+
+  /**
+   * The host's own counters, gauges and histograms: `dash.metrics.counter('jobs_done').inc()`.
+   * Values live in shared buffers main owns; an update is one or two atomic operations with no
+   * message and no allocation. After stop() updates still work (nothing reads them any more)
+   * and never throw.
+   */
+  readonly metrics = new AppMetrics();
 
   /** @internal use startDashboard() */
   constructor(options: ResolvedOptions, main: MainThreadOptions, mode: EngineMode = { lean: false }) {
@@ -100,6 +116,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     this.#lean = mode.lean;
     this.#options = options;
     this.#history = new History(options.intervalMs);
+    this.#appHistory = new AppHistory(options.intervalMs);
     this.#shared = allocateSharedBuffers();
     this.#counters = new RequestCounters(this.#shared.requestCounters);
     this.#errorWindow = new ErrorWindow(options.health.errorWindowMs);
@@ -243,14 +260,28 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
       // A reading Node could not take this time (the host out of some resource): the previous
       // interval's figures stand, and the next tick tries again. A timer must never throw.
     }
-    // The process's figures (and their history) are main's own: main pushes them, whether or
-    // not the coordinator is up to push anything.
+    // Outside the guard: app metrics read main's own buffers, whatever Node could not read.
+    this.#sampleApp();
+    // The process's figures (and their history) and the app metrics are main's own: main pushes
+    // them, whether or not the coordinator is up to push anything.
     this.#publishSnapshot();
   }
 
   #sampleLean(): void {
     this.#last = leanSnapshot(this.#counters, this.#shared.requestsBaseline);
     this.#history.offer(this.#last);
+  }
+
+  /** The app metrics' interval figures: on main's timer, and on collect(). */
+  #sampleApp(): void {
+    if (this.metrics.size === 0) return;
+    const now = Date.now();
+    this.#appIntervals.sample(this.metrics.read(), now);
+    this.#appHistory.offer(this.#appSection(), now);
+  }
+
+  #appSection(): AppSection {
+    return appSection(this.metrics.read(), (name) => this.#appIntervals.figures(name));
   }
 
   #snapshot(): DashboardSnapshot {
@@ -263,6 +294,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     return assembleSnapshot(this.#last, {
       coordinator: this.#session.status(),
       process: this.#vitals?.section ?? null,
+      app: this.#appSection(),
       counts: this.#counters.read(),
       restarts: this.#restarts,
       health: {
@@ -301,6 +333,8 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     // big for callTimeoutMs is read on later turns; a log in error never rejects the call).
     await this.#accessLog?.poll(Date.now() + this.#options.callTimeoutMs);
     const { report, snapshot } = await this.#session.call('collect', (api) => api.collect());
+    // Fresh interval figures for the app metrics too: collect() means "now, every section".
+    this.#sampleApp();
     this.#collections += 1;
     this.#accept(snapshot);
     return report;
@@ -344,6 +378,15 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
    */
   history(span: HistorySpan = '2m'): HistoryView {
     return this.#history.view(span);
+  }
+
+  /**
+   * Chart history of the app metrics (dash.metrics), in the same spans as history(): for each
+   * instrument the figure its sparkline shows, a counter's rate, a gauge's value or a
+   * histogram's p99, sampled by main every interval.
+   */
+  appHistory(span: HistorySpan = '2m'): AppHistoryView {
+    return this.#appHistory.view(span);
   }
 
   /** The newest point of every span: how a front end that keeps a copy of history stays current. */

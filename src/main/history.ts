@@ -39,6 +39,18 @@ export interface HistoryView {
   points: HistoryPoint[];
 }
 
+/**
+ * The spans' resolutions, for every history the engine keeps (this one, the app metrics'): the
+ * finest is 120 samples at the sampling interval (2 minutes at the default 1 s).
+ */
+export function historyTiers(intervalMs: number): Array<{ span: HistorySpan; stepMs: number; capacity: number }> {
+  return [
+    { span: '2m', stepMs: Math.max(1000, intervalMs), capacity: 120 },
+    { span: '30m', stepMs: 10_000, capacity: 180 },
+    { span: '3h', stepMs: 60_000, capacity: 180 },
+  ];
+}
+
 interface Acc {
   sum: number;
   count: number;
@@ -99,9 +111,8 @@ export class History {
   private readonly tiers: Tier[];
   private readonly lastAt = new Map<SeriesName, string>();
 
-  /** The finest tier is 120 samples at the sampling interval (2 minutes at the default 1 s). */
   constructor(intervalMs: number) {
-    this.tiers = [new Tier('2m', Math.max(1000, intervalMs), 120), new Tier('30m', 10_000, 180), new Tier('3h', 60_000, 180)];
+    this.tiers = historyTiers(intervalMs).map((t) => new Tier(t.span, t.stepMs, t.capacity));
   }
 
   /** Folds in whatever in the snapshot is a sample not seen before; returns whether anything was. */

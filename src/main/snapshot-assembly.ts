@@ -1,6 +1,7 @@
 /**
  * The snapshot main hands out: the coordinator's part, plus what only main knows (the
- * collection count, the access log, the coordinator's own status). Main is the single source of
+ * collection count, the access log, the coordinator's own status, the process's vitals, the
+ * host's app metrics). Main is the single source of
  * thread status: while the coordinator is not running, its workers are not either, whatever the
  * last snapshot from it said, and every section it held is stale.
  */
@@ -8,6 +9,7 @@ import {
   NO_THREAD_HEALTH,
   threadHealth,
   type AccessLogSection,
+  type AppSection,
   type CoordinatorSnapshot,
   type DashboardSnapshot,
   type ProcessSection,
@@ -30,6 +32,8 @@ export interface MainFacts {
   accessLog: AccessLogSection | null;
   /** The host process over the last interval (process-vitals.ts), or null before the first. */
   process: ProcessSection | null;
+  /** The host's own metrics (app-metrics/section.ts): main's alone, whatever the threads do. */
+  app: AppSection;
   health: HealthContext;
 }
 
@@ -51,6 +55,7 @@ export function assembleSnapshot(snap: CoordinatorSnapshot | null, main: MainFac
     cpu: snap?.cpu ?? null,
     memory: snap?.memory ?? null,
     process: main.process,
+    app: main.app,
     requests: interval && {
       ...interval,
       activeConnections: counts.active,

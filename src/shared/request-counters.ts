@@ -3,11 +3,11 @@
  * is a handful of Atomics.add calls and no allocation; the requests worker only reads. Because
  * the counters never live in the worker or coordinator, their crashes lose and double nothing.
  *
- * 64-bit totals are two Uint32 cells (low, high) with a carry, since Atomics on BigInt64Array
- * would allocate a BigInt per request.
+ * 64-bit totals are two Uint32 cells (low, high) with a carry (cells64.ts).
  */
 import { InternalError } from '../errors.js';
 import { BUCKET_COUNT, bucketIndex, MAX_MICROS } from './histogram.js';
+import { add64, addLarge, read64 } from './cells64.js';
 
 // Layout: [active connections] [everything counted] [the part of it replayed from a log backlog].
 // A tally is: total (lo, hi), 5 status classes × (lo, hi), latency sum µs (lo, hi), untimed
@@ -64,27 +64,6 @@ export interface RequestCounts extends Tally {
    * but not traffic of the moment, so interval rates leave it out.
    */
   replayed: Tally;
-}
-
-function add64(cells: Uint32Array, i: number, v: number): void {
-  const old = Atomics.add(cells, i, v);
-  if (old + v > 0xffffffff) Atomics.add(cells, i + 1, 1);
-}
-
-/** add64 for amounts that may exceed 32 bits (batches). */
-function addLarge(cells: Uint32Array, i: number, v: number): void {
-  const hi = Math.floor(v / 0x100000000);
-  const lo = v - hi * 0x100000000;
-  if (hi > 0) Atomics.add(cells, i + 1, hi);
-  add64(cells, i, lo);
-}
-
-function read64(cells: Uint32Array, i: number): number {
-  for (;;) {
-    const hi = Atomics.load(cells, i + 1);
-    const lo = Atomics.load(cells, i);
-    if (Atomics.load(cells, i + 1) === hi) return hi * 0x100000000 + lo;
-  }
 }
 
 function addTally(cells: Uint32Array, base: number, batch: RequestBatch): void {

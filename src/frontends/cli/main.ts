@@ -95,7 +95,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     // On stderr, so --json and piped output stay machine-readable.
     if (dash.webUrl) process.stderr.write(`threadboard: live page at ${dash.webUrl}\n`);
-    if (cli.demoTraffic) demo = await startDemoTraffic();
+    if (cli.demoTraffic) demo = await startDemoTraffic(dash.metrics);
     await runOutput(cli, dash, demo);
     return 0;
   } catch (err) {

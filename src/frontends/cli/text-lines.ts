@@ -1,5 +1,5 @@
 /** The plain-text view of a snapshot: what the CLI prints when its output is not a terminal. */
-import type { AccessLogSection, DashboardSnapshot } from '../../snapshot.js';
+import type { AccessLogSection, AppMetricValue, AppSection, DashboardSnapshot } from '../../snapshot.js';
 
 const fixed = (x: number, d = 1): string => x.toFixed(d);
 /** A latency, or '–' when it is not known (no timed request in the interval). */
@@ -38,6 +38,7 @@ export function snapshotLines(s: DashboardSnapshot): string[] {
     );
   } else lines.push('PROC (waiting for the first interval)');
   if (s.accessLog) lines.push(accessLogLine(s.accessLog));
+  lines.push(...appLines(s.app));
   lines.push(`updated: ${s.lastUpdated ?? 'never'}`);
   return lines;
 }
@@ -49,4 +50,26 @@ export function accessLogLine(log: AccessLogSection): string {
     ? `  replayed: ${r.requests}${r.rps === null ? '' : ` at ${r.rps} rps by the log's clock`}${r.done ? '' : ' (reading)'}`
     : '';
   return `LOG ${log.detail}  lines: ${log.lines}  malformed: ${log.malformed}${replay}`;
+}
+
+/** A figure that may be unknown (no interval measured yet, no observation in it): '–'. */
+const known = (x: number | null, show: (x: number) => string): string => (x === null ? '–' : show(x));
+const perSecond = (x: number): string => `${fixed(x, 2)}/s`;
+
+/** One APP line per app metric, `key: value` pairs after its name, so `grep '^APP jobs_done'` finds one. */
+export function appLines(app: AppSection): string[] {
+  return Object.entries(app).map(([name, m]) => `APP ${name}  ${appFigures(m)}`);
+}
+
+function appFigures(m: AppMetricValue): string {
+  switch (m.type) {
+    case 'counter':
+      return `value: ${m.value}  rate: ${known(m.rate, perSecond)}`;
+    case 'gauge':
+      return `value: ${m.value}`;
+    case 'histogram': {
+      const v = (x: number): string => (m.unit === 'ms' ? ms(x) : String(x));
+      return `count: ${m.count}  p50: ${known(m.p50, v)}  p99: ${known(m.p99, v)}  avg: ${known(m.avg, v)}  rate: ${known(m.rate, perSecond)}`;
+    }
+  }
 }

@@ -42,7 +42,7 @@ export async function runTerminalDashboard(dash: Dashboard, options: TerminalDas
     renderTimer = null;
     if (closed) return;
     lastRender = now();
-    view.render(state, dash.history(state.span), lastRender);
+    view.render(state, dash.history(state.span), dash.appHistory(state.span), lastRender);
   };
   const requestRender = (): void => {
     if (closed || renderTimer) return;

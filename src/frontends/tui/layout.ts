@@ -7,6 +7,7 @@
  *   header                                                 (1 row)
  *   CPU        | Memory      | Requests     | Process      (about 55 % of the rest)
  *   Workers                    | Events                   (the rest)
+ *   APP (only with app metrics)|
  *   footer: keys                                 (1 row)
  */
 import { MIN_CHART_HEIGHT } from './chart.js';
@@ -29,6 +30,11 @@ export interface Layout {
   requests: Rect;
   process: Rect;
   workers: Rect;
+  /**
+   * The app metrics, below the workers table and as wide (the Events column stays whole, and
+   * its entries still wrap the same); null when there are none or no row to spare for them.
+   */
+  app: Rect | null;
   events: Rect;
   footer: Rect;
 }
@@ -46,8 +52,11 @@ export function split(total: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => base + (i < total - base * parts ? 1 : 0));
 }
 
-/** `workerRows`: rows of the workers table (coordinator included), so it is never cut when there is room. */
-export function computeLayout(cols: number, rows: number, workerRows = 4): Layout {
+/**
+ * `workerRows`: rows of the workers table (coordinator included), so it is never cut when there
+ * is room. `appRows`: app metrics to list (one row each); they get what the table leaves.
+ */
+export function computeLayout(cols: number, rows: number, workerRows = 4, appRows = 0): Layout {
   const c = Math.max(1, Math.floor(cols));
   const r = Math.max(1, Math.floor(rows));
   const tooSmall = c < MIN_COLS || r < MIN_ROWS;
@@ -59,6 +68,9 @@ export function computeLayout(cols: number, rows: number, workerRows = 4): Layou
   const [w1, w2, w3, w4] = split(c, 4) as [number, number, number, number];
   // The table's fixed columns need 62; the event log keeps at least 30.
   const workersWidth = clamp(Math.round(c * 0.62), Math.min(50, c), Math.max(Math.min(50, c), c - 30));
+  // A bordered box of at least one line, only from the rows the table does not need.
+  const spare = bottom - bottomNeed;
+  const appHeight = appRows > 0 && spare >= 3 ? Math.min(appRows + 2, spare) : 0;
   return {
     cols: c,
     rows: r,
@@ -68,7 +80,8 @@ export function computeLayout(cols: number, rows: number, workerRows = 4): Layou
     memory: { left: w1, top: 1, width: w2, height: top },
     requests: { left: w1 + w2, top: 1, width: w3, height: top },
     process: { left: w1 + w2 + w3, top: 1, width: w4, height: top },
-    workers: { left: 0, top: 1 + top, width: workersWidth, height: bottom },
+    workers: { left: 0, top: 1 + top, width: workersWidth, height: bottom - appHeight },
+    app: appHeight > 0 ? { left: 0, top: 1 + top + bottom - appHeight, width: workersWidth, height: appHeight } : null,
     events: { left: workersWidth, top: 1 + top, width: c - workersWidth, height: bottom },
     footer: { left: 0, top: r - 1, width: c, height: 1 },
   };

@@ -3,8 +3,10 @@
  * purpose: every string it shows comes from a pure function.
  */
 import os from 'node:os';
+import type { AppHistoryView } from '../../main/app-metrics/history.js';
 import type { HistoryView, SeriesName } from '../../main/history.js';
 import type { HealthStatus } from '../../snapshot.js';
+import { appPanelLines } from './app-panel.js';
 import { blessed, type Widgets } from './blessed.js';
 import { renderChart } from './chart.js';
 import { slotValues, type ChartUnit } from './chart-series.js';
@@ -59,6 +61,10 @@ export class DashboardView {
   private readonly workersHeader: Widgets.BoxElement;
   private readonly workersBody: Widgets.BoxElement;
   private readonly events: Widgets.BoxElement;
+  /** The app metrics' box: shown only when the host has app metrics and there is a row for them. */
+  private readonly app: Widgets.BoxElement;
+  /** App metrics in the last snapshot: the layout gives them rows. */
+  private appRows = 0;
   private logVersion = -1;
   /** The label each health-coloured panel shows now, so it is set only when it changes. */
   private readonly labels = new Map<Widgets.BoxElement, string>();
@@ -93,6 +99,7 @@ export class DashboardView {
       scrollable: true,
       alwaysScroll: true,
     });
+    this.app = box({ parent: screen, label: ' APP ', border: BORDER, style: panelStyle(), hidden: true });
     this.tooSmall = box({ parent: screen, border: BORDER, hidden: true, wrap: true, align: 'center' });
     this.layout = computeLayout(1, 1);
     this.relayout(4);
@@ -117,11 +124,12 @@ export class DashboardView {
 
   /** Re-lays every widget for the screen's current size. */
   relayout(workerRows: number): void {
-    const l = computeLayout(this.screen.width as number, this.screen.height as number, workerRows);
+    const l = computeLayout(this.screen.width as number, this.screen.height as number, workerRows, this.appRows);
     this.layout = l;
     const all = [this.header, this.footer, this.cpu.box, this.memory.box, this.requests.box, this.process.box, this.workers, this.events];
     if (l.tooSmall) {
       for (const el of all) el.hide();
+      this.app.hide();
       const message = [
         `threadboard needs a terminal of at least ${MIN_COLS}×${MIN_ROWS}; this one is ${l.cols}×${l.rows}.`,
         'Make it larger, or press q to quit.',
@@ -143,6 +151,10 @@ export class DashboardView {
     place(this.process.box, l.process);
     place(this.workers, l.workers);
     place(this.events, l.events);
+    if (l.app) {
+      place(this.app, l.app);
+      this.app.show();
+    } else this.app.hide();
     this.events.setScrollPerc(100);
     this.workersHeader.width = l.workers.width - 2;
     place(this.workersBody, { left: 0, top: 1, width: l.workers.width - 2, height: Math.max(0, l.workers.height - 3) });
@@ -174,11 +186,20 @@ export class DashboardView {
     });
   }
 
-  /** `history`: the engine's chart history for the span the state asks for (dash.history(state.span)). */
-  render(state: DashboardState, history: HistoryView, nowMs: number): void {
+  /**
+   * `history`, `appHistory`: the engine's chart histories for the span the state asks for
+   * (dash.history(state.span), dash.appHistory(state.span)).
+   */
+  render(state: DashboardState, history: HistoryView, appHistory: AppHistoryView, nowMs: number): void {
     const rows = state.rows();
-    const wanted = computeLayout(this.screen.width as number, this.screen.height as number, Math.max(4, rows.length));
-    if (wanted.workers.height !== this.layout.workers.height || wanted.cols !== this.layout.cols || wanted.rows !== this.layout.rows) {
+    this.appRows = Object.keys(state.snapshot?.app ?? {}).length;
+    const wanted = computeLayout(this.screen.width as number, this.screen.height as number, Math.max(4, rows.length), this.appRows);
+    if (
+      wanted.workers.height !== this.layout.workers.height ||
+      wanted.app?.height !== this.layout.app?.height ||
+      wanted.cols !== this.layout.cols ||
+      wanted.rows !== this.layout.rows
+    ) {
       this.relayout(Math.max(4, rows.length));
     }
     const l = this.layout;
@@ -210,6 +231,7 @@ export class DashboardView {
       this.showHealth(this.requests.box, this.options.demo ? ' REQ · DEMO TRAFFIC ' : ' REQ ', areas?.requests ?? 'ok');
       if (state.showFleet && state.fleet) this.showHealth(this.workers, ` Fleet ${state.fleet.name} `, 'ok');
       else this.showHealth(this.workers, ' Workers ', areas?.threads ?? 'ok');
+      if (l.app && s) this.app.setContent(appPanelLines(s.app, appHistory, l.app.width - 2, l.app.height - 2, nowMs).join('\n'));
       if (state.showFleet && state.fleet) {
         const fleet = fleetTableLines(state.fleet, l.workers.width - 2, nowMs);
         this.workersHeader.setContent(fleet.top[0] ?? '');

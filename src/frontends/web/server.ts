@@ -11,10 +11,11 @@ import { HISTORY_SPANS } from '../../main/history.js';
 import { AuthFailures } from './auth-failures.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { ClientHub } from './hub.js';
+import { appFamilies, type AppEdges } from './metrics/app-families.js';
 import { snapshotFamilies } from './metrics/families.js';
 import { processFamilies } from './metrics/process-families.js';
 import { fleetFamilies } from './metrics/fleet-families.js';
-import { latencyEdges } from './metrics/latency-buckets.js';
+import { latencyEdges, wholeNumberEdges } from './metrics/latency-buckets.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -71,6 +72,7 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
   });
   const registry = new MetricsRegistry();
   const edges = latencyEdges(options.latencyBucketsPerOctave);
+  const appEdges: AppEdges = { ms: edges, none: wholeNumberEdges(options.latencyBucketsPerOctave) };
   let port = options.port;
   let closed = false;
   const rejectedRequests = zeroCounts(REQUEST_REJECT_REASONS);
@@ -106,12 +108,13 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
           edges,
         );
         const proc = processFamilies(snapshot, dash.processTotals());
+        const app = appFamilies(dash.metrics.read(), appEdges);
         // Cluster mode: the first scrape makes this dashboard a viewer (it subscribes), and
         // getFleet() answers within a bound even while Redis is away.
         const fleet = dash.hasCluster ? fleetFamilies(await dash.getFleet(), dash.fleetHistogram()!, edges) : null;
         const body = await registry.render(
-          [...base.families, ...proc.families, ...(fleet?.families ?? [])],
-          [...base.histograms, ...proc.histograms, ...(fleet?.histograms ?? [])],
+          [...base.families, ...proc.families, ...app.families, ...(fleet?.families ?? [])],
+          [...base.histograms, ...proc.histograms, ...app.histograms, ...(fleet?.histograms ?? [])],
         );
         return { contentType: registry.contentType, body };
       },

@@ -35,9 +35,31 @@ export function latencyEdges(perOctave: PerOctave = DEFAULT_PER_OCTAVE): number[
   return edges;
 }
 
+/**
+ * Edges for a histogram of whole numbers (an app histogram with unit 'none'): the same rule,
+ * `perOctave` to an octave, over the whole range the fine histogram holds (1 to 2^31), since
+ * such numbers (items, bytes) have no typical range the way latencies do. Below 32 every whole
+ * number is a bucket edge, so the first octaves take what splits of them are whole.
+ */
+export function wholeNumberEdges(perOctave: PerOctave = DEFAULT_PER_OCTAVE): number[] {
+  const edges: number[] = [];
+  for (let e = 0; e < 32; e++) {
+    for (let j = 0; j < perOctave; j++) {
+      const edge = 2 ** e + (j * 2 ** e) / perOctave;
+      if (Number.isInteger(edge)) edges.push(edge);
+    }
+  }
+  return edges;
+}
+
 /** The `le` label of an edge: the largest whole-µs latency below it, in seconds, as Prometheus prints floats. */
 export function leLabel(edgeMicros: number): string {
   return String((edgeMicros - 1) / 1e6);
+}
+
+/** The `le` label of an edge of whole numbers: the largest whole number below it. */
+export function wholeNumberLabel(edge: number): string {
+  return String(edge - 1);
 }
 
 /** Index of the first fine bucket starting at `edgeMicros`; throws if it is not an edge. */
@@ -59,15 +81,19 @@ export interface LatencyBuckets {
  * observations in fine bucket i). `_count` is taken from the same array, so it always equals
  * the +Inf bucket even while requests are being recorded concurrently.
  */
-export function latencyBuckets(histogram: ArrayLike<number>, edges: readonly number[] = latencyEdges()): LatencyBuckets {
+export function latencyBuckets(
+  histogram: ArrayLike<number>,
+  edges: readonly number[] = latencyEdges(),
+  label: (edge: number) => string = leLabel,
+): LatencyBuckets {
   const stops = edges.map(edgeIndex);
   const buckets: Array<[string, number]> = [];
   let acc = 0;
   let next = 0;
   for (let i = 0; i < BUCKET_COUNT; i++) {
-    while (next < stops.length && stops[next] === i) buckets.push([leLabel(edges[next++]!), acc]);
+    while (next < stops.length && stops[next] === i) buckets.push([label(edges[next++]!), acc]);
     acc += histogram[i] ?? 0;
   }
-  while (next < stops.length) buckets.push([leLabel(edges[next++]!), acc]);
+  while (next < stops.length) buckets.push([label(edges[next++]!), acc]);
   return { buckets, count: acc };
 }

@@ -3,7 +3,7 @@
  * global default registry: two servers in one process must not share or clash on names).
  *
  * Gauges and counters are prom-client's own types, set to the snapshot's values on each scrape.
- * The latency histogram is different: its counts already exist (the shared counters' buckets)
+ * Histograms (request latency, the app's) are different: their counts already exist (buckets in shared buffers)
  * and prom-client's Histogram can only count observations one by one, so it is a small metric
  * object that hands the registry precomputed bucket values through the same get() contract.
  */

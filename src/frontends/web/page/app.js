@@ -15,6 +15,7 @@
 /** @import { DashboardSnapshot } from '../../../snapshot.js' */
 /** @import { HistorySpan, SeriesName } from '../../../main/history.js' */
 import {
+  appRows,
   axisLabels,
   clock,
   duration,
@@ -281,6 +282,7 @@ function render(s) {
   );
   renderHealth(s.health);
   renderThreads(s);
+  renderApp(s);
   drawCharts();
 }
 
@@ -304,6 +306,36 @@ function renderHealth(h) {
     ['threads', h.areas.threads],
   ]);
   for (const [id, status] of areas) $(id).dataset.health = status;
+}
+
+/**
+ * The app card: the snapshot's app metrics as they are, shown only when the host has some.
+ * At most 64 rows (the engine's cap), so each snapshot simply rebuilds them.
+ * @param {DashboardSnapshot} s
+ */
+function renderApp(s) {
+  const rows = appRows(s);
+  $('card-app').hidden = rows.length === 0;
+  find(document, '#app tbody').replaceChildren(
+    ...rows.map((r) => {
+      const tr = document.createElement('tr');
+      tr.dataset.name = r.name;
+      for (const [cls, value] of [
+        ['name', r.name],
+        ['type', r.type],
+        ['value num', r.value],
+        ['rate num', r.rate],
+        ['p50 num', r.p50],
+        ['p99 num', r.p99],
+        ['avg num', r.avg],
+      ]) {
+        const td = tr.insertCell();
+        td.className = cls ?? '';
+        td.textContent = value ?? '';
+      }
+      return tr;
+    }),
+  );
 }
 
 /**

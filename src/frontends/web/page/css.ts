@@ -20,6 +20,7 @@ main { padding: 16px 24px; display: grid; gap: 20px; }
 .big { font-size: 30px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .sub { color: var(--muted); min-height: 20px; font-variant-numeric: tabular-nums; }
 .stale .big { color: var(--muted); }
+.card-app { grid-column: 1 / -1; } .card-app table { border: 0; } .card-app td.num, .card-app th.num { text-align: right; }
 [data-health="warn"] { border-color: var(--warn); } [data-health="critical"] { border-color: var(--bad); }
 .health { padding: 2px 8px; border-radius: 10px; font-size: 12px; border: 1px solid currentColor; }
 .health-ok { color: var(--ok); } .health-warn { color: var(--warn); } .health-critical { color: var(--bad); }

@@ -4,7 +4,7 @@
  * tests call it in Node, so it imports types only: nothing the browser would have to fetch.
  */
 import type { FleetView } from '../../../cluster/types.js';
-import type { DashboardSnapshot, ExitInfo, WorkerStatus } from '../../../snapshot.js';
+import type { AppMetricValue, DashboardSnapshot, ExitInfo, WorkerStatus } from '../../../snapshot.js';
 import type { LoggedEvent } from '../frames.js';
 import type { Chart, SeriesStats } from './series.js';
 
@@ -121,6 +121,48 @@ export function threadRows(s: DashboardSnapshot): ThreadRow[] {
     });
   }
   return rows;
+}
+
+/** One row of the app card: the snapshot's figures of one instrument as text, UNKNOWN for what it has not measured. */
+export interface AppRow {
+  name: string;
+  type: AppMetricValue['type'];
+  /** A counter's or gauge's value; a histogram's count of observations. */
+  value: string;
+  rate: string;
+  p50: string;
+  p99: string;
+  avg: string;
+}
+
+/** A figure in a histogram's unit: ms to the hundredth, plain numbers to three significant digits. */
+function inUnit(x: number | null, unit: 'ms' | 'none'): string {
+  if (x === null) return UNKNOWN;
+  return unit === 'ms' ? withUnit(x, 2, 'ms') : String(Number(x.toPrecision(3)));
+}
+
+const perSecond = (x: number | null): string => (x === null ? UNKNOWN : `${fixed(x, 2)}/s`);
+
+/** The app card, straight from the snapshot's `app` section, in the order the instruments were created. */
+export function appRows(s: DashboardSnapshot): AppRow[] {
+  return Object.entries(s.app).map(([name, m]) => {
+    switch (m.type) {
+      case 'counter':
+        return { name, type: m.type, value: String(m.value), rate: perSecond(m.rate), p50: '', p99: '', avg: '' };
+      case 'gauge':
+        return { name, type: m.type, value: String(m.value), rate: '', p50: '', p99: '', avg: '' };
+      case 'histogram':
+        return {
+          name,
+          type: m.type,
+          value: `${m.count} obs`,
+          rate: perSecond(m.rate),
+          p50: inUnit(m.p50, m.unit),
+          p99: inUnit(m.p99, m.unit),
+          avg: inUnit(m.avg, m.unit),
+        };
+    }
+  });
 }
 
 export function exitText(e: ExitInfo | null): string {

@@ -49,6 +49,13 @@ ${card('memory', 'Memory', 'Memory usage history')}
 ${card('requests', 'Requests', 'Requests per second history')}
 ${card('latency', 'Latency p99', 'p99 latency history')}
 ${card('process', 'Process', 'process CPU history')}
+    <article class="card card-app" id="card-app" hidden>
+      <h2>App metrics</h2>
+      <table id="app">
+        <thead><tr><th>metric</th><th>type</th><th class="num">value</th><th class="num">rate</th><th class="num">p50</th><th class="num">p99</th><th class="num">avg</th></tr></thead>
+        <tbody></tbody>
+      </table>
+    </article>
   </section>
   <section id="fleet" hidden>
     <h2>Fleet</h2>
