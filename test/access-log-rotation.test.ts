@@ -202,6 +202,8 @@ describe('rotation, as tail -F sees it', () => {
     r.byClass.forEach((n, i) => expect(n).toBeLessThanOrEqual(r.w.byClass[i]!));
     // Before: 720 of 2,000. A generation written and rotated away entirely between two looks
     // is not seen (tail -F loses those too when it is not scheduled in time).
-    expect(r.total).toBeGreaterThanOrEqual(r.w.written * 0.9);
+    // Here 1957-1990 of 2,000 on a quiet machine; 1733 at a load average of 10 (the follower not
+    // scheduled between two rotations): the bound is for a loaded CI machine.
+    expect(r.total).toBeGreaterThanOrEqual(r.w.written * 0.8);
   });
 });

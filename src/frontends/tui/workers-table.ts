@@ -34,14 +34,14 @@ function columns(rows: readonly WorkerRow[], width: number): Column[] {
     { title: 'ELU', width: 4, align: 'right', cell: (r) => (r.elu === null ? '-' : `${Math.round(r.elu * 100)}%`) },
     { title: 'HEAP', width: 6, align: 'right', cell: (r) => (r.heapMiB === null ? '-' : `${r.heapMiB.toFixed(1)}M`) },
   ];
-  // Per-thread CPU exists on Node 23.9+ only: the column shows where there is something to show.
-  if (rows.some((r) => r.cpuPercent !== null)) {
+  // Two columns of marker, one space between columns; "last exit" takes what is left.
+  const rest = (): number => width - 2 - fixed.reduce((n, c) => n + c.width + 1, 0);
+  // Per-thread CPU exists where Node has process.threadCpuUsage: the column shows where there is
+  // something to show, and where it leaves "last exit" its room.
+  if (rows.some((r) => r.cpuPercent !== null) && rest() - 6 >= 8) {
     fixed.push({ title: 'CPU', width: 5, align: 'right', cell: (r) => (r.cpuPercent === null ? '-' : `${Math.round(r.cpuPercent)}%`) });
   }
-  // Two columns of marker, one space between columns; "last exit" takes what is left.
-  const used = 2 + fixed.reduce((n, c) => n + c.width + 1, 0);
-  const rest = width - used;
-  if (rest >= 8) fixed.push({ title: 'LAST EXIT', width: rest, align: 'left', cell: lastExitText });
+  if (rest() >= 8) fixed.push({ title: 'LAST EXIT', width: rest(), align: 'left', cell: lastExitText });
   return fixed;
 }
 
