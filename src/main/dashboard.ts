@@ -567,7 +567,7 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   }
 }
 
-/** The engine alone: the coordinator and its metric workers (startDashboard() adds the front ends). */
+/** @internal The engine alone: the coordinator and its metric workers (startDashboard() adds the front ends). */
 export async function startEngine(options?: EngineOptions, mode: EngineMode = { lean: false }): Promise<Dashboard> {
   const resolved = resolveOptions(options, builtinFile);
   const main = resolveMainThreadOptions(options);
