@@ -40,7 +40,7 @@ describe('process vitals', () => {
       const elapsed = performance.now() - t0;
       const kernel = ((procCpuTicks() - ticks0) * 10 * 100) / elapsed;
       // The busy thread shows (a loaded machine may not give it a whole core), and the kernel agrees.
-      expect(s.cpuPercent).toBeGreaterThan(20);
+      expect(s.cpuPercent).toBeGreaterThan(5);
       expect(Math.abs(s.cpuPercent - kernel), `ours ${s.cpuPercent} kernel ${kernel.toFixed(1)}`).toBeLessThanOrEqual(5);
     } finally {
       await busy.terminate();

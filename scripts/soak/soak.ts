@@ -5,7 +5,8 @@
  * descriptor counts against the start, restarts survived, uncaught errors, and the request
  * total against the clients' own count.
  *
- *   npm run soak -- --minutes 10        (add --json for one machine-readable line)
+ *   npm run soak -- --minutes 10        (add --json for one machine-readable line; --targets
+ *                                       coordinator,cpu,… to fault only some threads)
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -19,7 +20,12 @@ import { startLoad } from './load.js';
 import { slope } from './slope.js';
 
 const { values: args } = parseArgs({
-  options: { minutes: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } },
+  options: {
+    minutes: { type: 'string', default: '10' },
+    json: { type: 'boolean', default: false },
+    // To tell which deaths a leak follows: e.g. --targets coordinator, or --targets cpu,memory,requests,soak.
+    targets: { type: 'string', default: 'coordinator,cpu,memory,requests,soak' },
+  },
   strict: true,
 });
 const minutes = Number(args.minutes);
@@ -96,7 +102,12 @@ const dash = await startDashboard({
   supervision: { maxRestarts: 10_000, periodMs: 1000, backoff: { initialMs: 10, maxMs: 200 } },
   workers: [{ name: 'soak', file: new URL('./soak-worker.js', import.meta.url) }],
 });
-const targets = ['coordinator', 'cpu', 'memory', 'requests', 'soak'];
+const ALL_TARGETS = ['coordinator', 'cpu', 'memory', 'requests', 'soak'];
+const targets = args.targets.split(',').filter((t) => t !== '');
+if (targets.length === 0 || targets.some((t) => !ALL_TARGETS.includes(t))) {
+  process.stderr.write(`soak: --targets expects some of ${ALL_TARGETS.join(', ')}; got '${args.targets}'\n`);
+  process.exit(2);
+}
 // Counted from the events: a worker's own count starts again when its coordinator is replaced.
 let restarts = 0;
 dash.on('restart', () => restarts++);
