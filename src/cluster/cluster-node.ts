@@ -5,6 +5,7 @@
  * Thin: the decisions are wire.ts, fleet-state.ts and fleet-view.ts; the I/O is the transport's.
  */
 import type { RequestCounts } from '../shared/request-counters.js';
+import type { AppReading } from '../main/app-metrics/types.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import { FleetState } from './fleet-state.js';
 import { computeFleetView, fleetHistogram } from './fleet-view.js';
@@ -19,6 +20,8 @@ export interface ClusterHost {
   readonly startedAt: string;
   requestCounts(): RequestCounts;
   snapshotNow(): DashboardSnapshot;
+  /** dash.metrics read now: cumulative values and bucket counts. */
+  appReadings(): AppReading[];
   /** Pushes a fleet view to the dashboard's 'fleet' listeners; false when it has none. */
   emitFleet(view: FleetView): boolean;
   hasFleetListeners(): boolean;
@@ -84,6 +87,7 @@ export class ClusterNode {
         seq: this.seq,
         counts: this.host.requestCounts(),
         snapshot: this.host.snapshotNow(),
+        app: this.host.appReadings(),
       });
       this.transport.publish(this.cluster.node, encodeReport(report));
     } catch {

@@ -7,6 +7,7 @@
 import { BUCKET_COUNT, quantile } from '../shared/histogram.js';
 import type { FleetState } from './fleet-state.js';
 import { nodeInterval, type NodeInterval, type NodeTrack } from './node-track.js';
+import { mergeFleetApp } from './app-track.js';
 import { addInto, sparseQuantile } from './sparse-histogram.js';
 import type { FleetHost, FleetNode, FleetRequests, FleetTotals, FleetTransport, FleetView } from './types.js';
 
@@ -171,6 +172,16 @@ export function computeFleetView(state: FleetState, nowMs: number, meta: ViewMet
     nodes,
     hosts,
     totals,
+    app: mergeFleetApp(
+      state.retired.app,
+      tracks.map((t) => ({
+        up: t.status === 'up',
+        offset: t.offset.app,
+        app: t.report.app,
+        prev: t.prev?.app ?? null,
+        seconds: t.prev ? (t.report.timeMs - t.prev.timeMs) / 1000 : null,
+      })),
+    ),
     transport: meta.transport,
   };
 }

@@ -3,6 +3,8 @@ import type { RequestCounts } from '../shared/request-counters.js';
 import { STATUS_CLASSES } from '../shared/request-counters.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import type { ResolvedCluster } from './options.js';
+import type { AppReading } from '../main/app-metrics/types.js';
+import { buildApp } from './app-wire.js';
 import { toSparse } from './sparse-histogram.js';
 import type { NodeReport } from './wire.js';
 
@@ -12,9 +14,11 @@ export interface ReportInput {
   seq: number;
   counts: RequestCounts;
   snapshot: DashboardSnapshot;
+  /** dash.metrics read now (cumulative), not the snapshot's app section (rates and percentiles do not add up). */
+  app: readonly AppReading[];
 }
 
-export function buildReport({ cluster, startedAtMs, seq, counts, snapshot: s }: ReportInput): NodeReport {
+export function buildReport({ cluster, startedAtMs, seq, counts, snapshot: s, app }: ReportInput): NodeReport {
   const iv = s.requests;
   return {
     cluster: cluster.name,
@@ -45,5 +49,6 @@ export function buildReport({ cluster, startedAtMs, seq, counts, snapshot: s }: 
       eventLoopP99Ms: s.process.eventLoop.p99Ms,
       eventLoopUtilization: s.process.eventLoop.utilization,
     },
+    app: buildApp(app),
   };
 }

@@ -29,6 +29,7 @@ import { AppHistory, type AppHistoryView } from './app-metrics/history.js';
 import { AppIntervals } from './app-metrics/intervals.js';
 import { AppMetrics } from './app-metrics/registry.js';
 import { appSection } from './app-metrics/section.js';
+import type { AppReading } from './app-metrics/types.js';
 import { RecoveryWatch } from './recovery.js';
 import { assembleSnapshot, seedFrom } from './snapshot-assembly.js';
 import { leanSnapshot } from './lean.js';
@@ -499,6 +500,11 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   /** @internal The snapshot as main holds it now, without waiting (what a cluster report is made of). */
   snapshotNow(): DashboardSnapshot {
     return this.#snapshot();
+  }
+
+  /** @internal dash.metrics read now, for a cluster report (cumulative values, which a fleet adds up). */
+  appReadings(): AppReading[] {
+    return this.metrics.read();
   }
 
   /** @internal */
