@@ -4,11 +4,12 @@
  * has their exact sum and merged histogram; the child restarted under the same node name never
  * takes the fleet counter back.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../dist/src/index.js';
+import { startWebServer, type WebServer } from '../dist/src/frontends/web/index.js';
 import { BUCKET_COUNT, bucketIndex, quantile } from '../dist/src/shared/histogram.js';
 import type { FleetView } from '../dist/src/cluster/types.js';
 import { startRedis, type RedisServer } from './cluster/redis-server.js';
@@ -47,6 +48,7 @@ describe('app metrics across a fleet over Redis', () => {
   let redis: RedisServer;
   let dash: Dashboard;
   let other: ChildProcess | undefined;
+  let web: WebServer;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -55,9 +57,11 @@ describe('app metrics across a fleet over Redis', () => {
       intervalMs: 250,
       cluster: { redis: redis.url, name: 'shop', node: 'web-1', host: 'host-a' },
     });
+    web = await startWebServer(dash, { port: 0 });
   });
   afterAll(async () => {
     await stopChild(other);
+    await web?.close();
     await dash?.stop();
     await redis?.stop();
   });
@@ -92,6 +96,16 @@ describe('app metrics across a fleet over Redis', () => {
     expect(merged.p50).toBe(quantile(dense, 0.5) / 1000);
     expect(merged.sum).toBe(300 * 2 + (500 * 501) / 2);
     expect(f.app.queue_depth).toEqual({ type: 'gauge', value: 7 });
+    // The viewer's /metrics: the same figures as Prometheus families, the histogram with its buckets.
+    const text = await (await fetch(`${web.url}/metrics`)).text();
+    expect(text).toMatch(/^threadboard_fleet_app_jobs_done_total 13000$/m);
+    expect(text).toMatch(/^threadboard_fleet_app_job_seconds_count 800$/m);
+    expect(text).toMatch(/^threadboard_fleet_app_job_seconds_bucket\{le="\+Inf"\} 800$/m);
+    expect(text).toMatch(/^threadboard_fleet_app_queue_depth 7$/m);
+    expect(text).toMatch(/^threadboard_app_jobs_done_total 6000$/m);
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 10_000 });
+    expect(`${lint.stdout}${lint.stderr}`.trim()).toBe('');
+    expect(lint.status).toBe(0);
 
     // The child restarts under the same node name and counts from 0 again.
     await stopChild(other);

@@ -9,6 +9,7 @@
 import { BUCKET_COUNT, quantile } from '../shared/histogram.js';
 import type { AppUnit, ReportApp } from './app-wire.js';
 import { addInto } from './sparse-histogram.js';
+import type { AppReading } from '../main/app-metrics/types.js';
 import type { FleetAppMetric } from './types.js';
 
 /** The most names a viewer keeps or shows: 64 per node, but nodes may use different names. */
@@ -103,8 +104,16 @@ export interface AppNode {
   seconds: number | null;
 }
 
-/** The fleet's app metrics: the nodes' current reports plus every offset, merged. Names sorted. */
-export function mergeFleetApp(retired: AppTotals | null, nodes: readonly AppNode[]): Record<string, FleetAppMetric> {
+interface Merged {
+  totals: AppTotals;
+  gauges: Map<string, number>;
+  rates: Map<string, number>;
+  /** Every name, sorted, at most MAX_FLEET_APP_METRICS. */
+  names: string[];
+}
+
+/** The nodes' current reports plus every offset, added up: the one merge both fleet.app and /metrics read. */
+function merge(retired: AppTotals | null, nodes: readonly AppNode[]): Merged {
   const totals: AppTotals = new Map();
   if (retired) addAppTotals(totals, retired);
   const rates = new Map<string, number>();
@@ -120,9 +129,15 @@ export function mergeFleetApp(retired: AppTotals | null, nodes: readonly AppNode
       if (before !== undefined) rates.set(name, (rates.get(name) ?? 0) + (v - before) / n.seconds);
     }
   }
-  const out: Record<string, FleetAppMetric> = {};
   const names = [...new Set([...totals.keys(), ...gauges.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const name of names.slice(0, MAX_FLEET_APP_METRICS)) {
+  return { totals, gauges, rates, names: names.slice(0, MAX_FLEET_APP_METRICS) };
+}
+
+/** The fleet's app metrics: counters summed, histograms merged, gauges of the up nodes summed. Names sorted. */
+export function mergeFleetApp(retired: AppTotals | null, nodes: readonly AppNode[]): Record<string, FleetAppMetric> {
+  const { totals, gauges, rates, names } = merge(retired, nodes);
+  const out: Record<string, FleetAppMetric> = {};
+  for (const name of names) {
     const t = totals.get(name);
     if (!t) {
       out[name] = { type: 'gauge', value: gauges.get(name)! };
@@ -141,6 +156,26 @@ export function mergeFleetApp(retired: AppTotals | null, nodes: readonly AppNode
         p50: count > 0 ? round(quantile(t.buckets, 0.5) / scale) : null,
         p99: count > 0 ? round(quantile(t.buckets, 0.99) / scale) : null,
       };
+    }
+  }
+  return out;
+}
+
+/**
+ * The same merge as readings of the registry's shape (buckets and all), so /metrics renders the
+ * fleet's app metrics with the local ones' code and exact `le` edges.
+ */
+export function fleetAppReadings(retired: AppTotals | null, nodes: readonly AppNode[]): AppReading[] {
+  const { totals, gauges, names } = merge(retired, nodes);
+  const out: AppReading[] = [];
+  for (const name of names) {
+    const t = totals.get(name);
+    const base = { name, help: '', createdAtMs: 0 };
+    if (!t) out.push({ ...base, type: 'gauge', value: gauges.get(name)! });
+    else if (t.type === 'counter') out.push({ ...base, type: 'counter', value: t.value });
+    else {
+      const count = t.buckets.reduce((a, b) => a + b, 0);
+      out.push({ ...base, type: 'histogram', unit: t.unit, buckets: t.buckets, count, sum: t.sum });
     }
   }
   return out;

@@ -8,7 +8,7 @@ import type { RequestCounts } from '../shared/request-counters.js';
 import type { AppReading } from '../main/app-metrics/types.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import { FleetState } from './fleet-state.js';
-import { computeFleetView, fleetHistogram } from './fleet-view.js';
+import { computeFleetView, fleetAppMetrics, fleetHistogram } from './fleet-view.js';
 import type { ResolvedCluster } from './options.js';
 import { buildReport } from './report.js';
 import type { Transport } from './transport.js';
@@ -166,6 +166,12 @@ export class ClusterNode {
   /** The fleet's cumulative latency histogram, for /metrics (empty until the first getFleet()). */
   fleetHistogram(): { counts: Float64Array; sumMicros: number } {
     return fleetHistogram(this.state);
+  }
+
+  /** The fleet's app metrics merged, buckets included, for /metrics (empty until the first getFleet()). */
+  fleetAppMetrics(): AppReading[] {
+    this.state.sweep(Date.now());
+    return fleetAppMetrics(this.state);
   }
 
   async close(): Promise<void> {

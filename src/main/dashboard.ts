@@ -54,6 +54,7 @@ const LISTENER_WARNING_EVERY = 1000;
 export interface AttachedCluster {
   getFleet(): Promise<FleetView>;
   fleetHistogram(): { counts: Float64Array; sumMicros: number };
+  fleetAppMetrics(): AppReading[];
   close(): Promise<void>;
 }
 
@@ -489,6 +490,11 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   /** @internal The fleet's cumulative latency histogram for /metrics, or null without cluster mode. */
   fleetHistogram(): { counts: Float64Array; sumMicros: number } | null {
     return this.#cluster?.fleetHistogram() ?? null;
+  }
+
+  /** @internal The fleet's app metrics merged (buckets included) for /metrics; empty without cluster mode. */
+  fleetAppMetrics(): AppReading[] {
+    return this.#cluster?.fleetAppMetrics() ?? [];
   }
 
   /** @internal Attached by the composition root; closed before the threads stop. */

@@ -7,7 +7,9 @@ import { toSparse } from '../../dist/src/cluster/sparse-histogram.js';
 import { buildApp, MAX_APP_BUCKET_PAIRS, type ReportApp } from '../../dist/src/cluster/app-wire.js';
 import { encodeReport, parseReport, type NodeReport } from '../../dist/src/cluster/wire.js';
 import { FleetState } from '../../dist/src/cluster/fleet-state.js';
-import { computeFleetView } from '../../dist/src/cluster/fleet-view.js';
+import { computeFleetView, fleetAppMetrics } from '../../dist/src/cluster/fleet-view.js';
+import { fleetAppFamilies } from '../../dist/src/frontends/web/metrics/app-families.js';
+import { latencyEdges, wholeNumberEdges } from '../../dist/src/frontends/web/metrics/latency-buckets.js';
 import type { FleetTransport } from '../../dist/src/cluster/types.js';
 import type { AppReading } from '../../dist/src/main/app-metrics/types.js';
 
@@ -165,3 +167,15 @@ function toDense(ms: number[]): Float64Array {
   for (const x of ms) d[bucketIndex(Math.round(x * 1000))]! += 1;
   return d;
 }
+
+describe('app metrics of a fleet in /metrics', () => {
+  it('names them threadboard_fleet_app_*, and leaves out a second name that would export the same series', () => {
+    const s = state();
+    s.apply(report('a', { app: app({ jobs: 5 }, { job_ms: hist([1, 2]) }) }), 10_000);
+    s.apply(report('b', { app: app({}, {}, { jobs_total: 3 }) }), 10_000);
+    const readings = fleetAppMetrics(s);
+    const out = fleetAppFamilies(readings, { ms: latencyEdges(), none: wholeNumberEdges() });
+    expect(out.families.map((f) => [f.name, f.samples[0]!.value])).toEqual([['threadboard_fleet_app_jobs_total', 5]]);
+    expect(out.histograms.map((h) => [h.name, h.series[0]!.count])).toEqual([['threadboard_fleet_app_job_seconds', 2]]);
+  });
+});
