@@ -10,10 +10,10 @@ import type { DashboardSnapshot } from '../snapshot.js';
 import { FleetState } from './fleet-state.js';
 import { computeFleetView, fleetAppMetrics, fleetHistogram } from './fleet-view.js';
 import type { ResolvedCluster } from './options.js';
-import { buildReport } from './report.js';
+import { buildReport, encodeWithin } from './report.js';
 import type { Transport } from './transport.js';
 import type { FleetTransport, FleetView } from './types.js';
-import { encodeReport, parseReport, REJECT_REASONS, type RejectReason } from './wire.js';
+import { parseReport, REJECT_REASONS, type RejectReason } from './wire.js';
 
 /** What the cluster needs from its dashboard (the Dashboard facade implements it). */
 export interface ClusterHost {
@@ -89,7 +89,7 @@ export class ClusterNode {
         snapshot: this.host.snapshotNow(),
         app: this.host.appReadings(),
       });
-      this.transport.publish(this.cluster.node, encodeReport(report));
+      this.transport.publish(this.cluster.node, encodeWithin(report));
     } catch {
       // Never into the host's timer: a report that cannot be built is skipped, and counted.
       this.publishErrors += 1;

@@ -6,7 +6,7 @@ import type { ResolvedCluster } from './options.js';
 import type { AppReading } from '../main/app-metrics/types.js';
 import { buildApp } from './app-wire.js';
 import { toSparse } from './sparse-histogram.js';
-import type { NodeReport } from './wire.js';
+import { encodeReport, MAX_REPORT_BYTES, type NodeReport } from './wire.js';
 
 export interface ReportInput {
   cluster: ResolvedCluster;
@@ -51,4 +51,15 @@ export function buildReport({ cluster, startedAtMs, seq, counts, snapshot: s, ap
     },
     app: buildApp(app),
   };
+}
+
+/**
+ * The report as sent. App histograms whose counts run to many digits could, at the bucket
+ * budget's worst, take a report past what viewers accept; it then goes without its histograms
+ * (the viewer holds their last values, node-track.ts) rather than be dropped whole.
+ */
+export function encodeWithin(r: NodeReport): string {
+  const text = encodeReport(r);
+  if (!r.app || Buffer.byteLength(text) <= MAX_REPORT_BYTES) return text;
+  return encodeReport({ ...r, app: { ...r.app, histograms: {} } });
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { BUCKET_COUNT, bucketIndex, quantile } from '../../dist/src/shared/histogram.js';
 import { toSparse } from '../../dist/src/cluster/sparse-histogram.js';
 import { buildApp, MAX_APP_BUCKET_PAIRS, type ReportApp } from '../../dist/src/cluster/app-wire.js';
-import { encodeReport, parseReport, type NodeReport } from '../../dist/src/cluster/wire.js';
+import { encodeReport, MAX_REPORT_BYTES, parseReport, type NodeReport } from '../../dist/src/cluster/wire.js';
+import { encodeWithin } from '../../dist/src/cluster/report.js';
 import { FleetState } from '../../dist/src/cluster/fleet-state.js';
 import { computeFleetView, fleetAppMetrics } from '../../dist/src/cluster/fleet-view.js';
 import { fleetAppFamilies } from '../../dist/src/frontends/web/metrics/app-families.js';
@@ -105,6 +106,21 @@ describe('app metrics on the wire', () => {
     expect(built.counters).toEqual({ c: 3 });
     expect(600 * 2).toBeGreaterThan(MAX_APP_BUCKET_PAIRS);
     expect(buildApp([])).toBeNull();
+  });
+
+  it('sends a report without its histograms rather than one too big for a viewer', () => {
+    const counters = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`c${i}_${'x'.repeat(90)}`, 2 ** 52]));
+    const every = Array.from({ length: BUCKET_COUNT }, (_, i) => i);
+    const buckets = { index: every, count: every.map(() => 2 ** 52) };
+    // At their bounds both: every request bucket full as well.
+    const requests = { ...report('w').requests, histogram: { index: every, count: every.map(() => 0xffffffff) } };
+    const big = report('w', { requests, app: app(counters, { h: { unit: 'none', sum: 1, buckets } }) });
+    expect(Buffer.byteLength(encodeReport(big))).toBeGreaterThan(MAX_REPORT_BYTES);
+    const sent = encodeWithin(big);
+    expect(Buffer.byteLength(sent)).toBeLessThanOrEqual(MAX_REPORT_BYTES);
+    const parsed = parseReport(sent, 'shop');
+    expect(parsed.ok && parsed.report.app).toEqual(app(counters));
+    expect(encodeWithin(report('w', { app: app({ a: 1 }) }))).toBe(encodeReport(report('w', { app: app({ a: 1 }) })));
   });
 });
 
