@@ -52,7 +52,7 @@ describe('cluster flags', () => {
     expect(rejects(['--cluster-name=shop']).flag).toBe('--cluster-name');
   });
 
-  it('prints a fleet in plain lines: totals, the link when it is down, one line per node', () => {
+  it('prints a fleet in plain lines: totals, the link when it is down, one line per node, one per app metric', () => {
     const view = {
       name: 'shop',
       at: '2026-01-01T00:00:10.000Z',
@@ -77,6 +77,12 @@ describe('cluster flags', () => {
         },
       ],
       totals: { nodes: 2, up: 1, down: 1, hosts: 2, requests: { total: 17, rps: 2, p50LatencyMs: 1, p99LatencyMs: 3, errorRate: 0 } },
+      app: {
+        jobs_done: { type: 'counter', value: 13000, rate: 412.5 },
+        queue_depth: { type: 'gauge', value: 7 },
+        job_ms: { type: 'histogram', unit: 'ms', count: 800, sum: 125850, avg: 157.313, p50: 101, p99: 494 },
+        size: { type: 'histogram', unit: 'none', count: 0, sum: 0, avg: null, p50: null, p99: null },
+      },
       transport: {
         kind: 'redis',
         status: 'reconnecting',
@@ -90,6 +96,10 @@ describe('cluster flags', () => {
       'FLEET redis://127.0.0.1:6379 reconnecting since 2026-01-01T00:00:05.000Z: connect ECONNREFUSED',
       '  web-1  alpha  up  rps: 2.0  p99: 3.00ms  errors: 0.00%  total: 10  host cpu: 12.5%  seen: 0.5s ago (this process)',
       '  web-2  beta  down  rps: –  p99: –  errors: –  total: 7  host cpu: –  seen: 10s ago',
+      'FLEET APP jobs_done  value: 13000  rate: 412.50/s',
+      'FLEET APP queue_depth  value: 7',
+      'FLEET APP job_ms  count: 800  p50: 101.00ms  p99: 494.00ms  avg: 157.31ms',
+      'FLEET APP size  count: 0  p50: –  p99: –  avg: –',
     ]);
   });
 

@@ -36,6 +36,7 @@ const node = new ClusterNode(
     startedAt,
     requestCounts: () => ({ ...counts, timeMs: Date.now() }),
     snapshotNow: () => snapshot,
+    appReadings: () => [],
     emitFleet: () => false,
     hasFleetListeners: () => false,
   },

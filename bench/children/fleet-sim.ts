@@ -50,6 +50,7 @@ const nodes: SimNode[] = Array.from({ length: NODES }, (_, i) => ({
     cpu: { usage: 35.5, cores: 8, loadAvg1: 2.31 },
     memory: { totalMiB: 15_872, usedMiB: 6_301 },
     process: { cpuPercent: 12.5, rssMiB: 96.4, heapUsedMiB: 31.2, eventLoopP99Ms: 1.8, eventLoopUtilization: 0.14 },
+    app: null,
   },
 }));
 

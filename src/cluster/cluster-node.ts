@@ -5,20 +5,23 @@
  * Thin: the decisions are wire.ts, fleet-state.ts and fleet-view.ts; the I/O is the transport's.
  */
 import type { RequestCounts } from '../shared/request-counters.js';
+import type { AppReading } from '../main/app-metrics/types.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import { FleetState } from './fleet-state.js';
-import { computeFleetView, fleetHistogram } from './fleet-view.js';
+import { computeFleetView, fleetAppMetrics, fleetHistogram } from './fleet-view.js';
 import type { ResolvedCluster } from './options.js';
-import { buildReport } from './report.js';
+import { buildReport, encodeWithin } from './report.js';
 import type { Transport } from './transport.js';
 import type { FleetTransport, FleetView } from './types.js';
-import { encodeReport, parseReport, REJECT_REASONS, type RejectReason } from './wire.js';
+import { parseReport, REJECT_REASONS, type RejectReason } from './wire.js';
 
 /** What the cluster needs from its dashboard (the Dashboard facade implements it). */
 export interface ClusterHost {
   readonly startedAt: string;
   requestCounts(): RequestCounts;
   snapshotNow(): DashboardSnapshot;
+  /** dash.metrics read now: cumulative values and bucket counts. */
+  appReadings(): AppReading[];
   /** Pushes a fleet view to the dashboard's 'fleet' listeners; false when it has none. */
   emitFleet(view: FleetView): boolean;
   hasFleetListeners(): boolean;
@@ -84,8 +87,9 @@ export class ClusterNode {
         seq: this.seq,
         counts: this.host.requestCounts(),
         snapshot: this.host.snapshotNow(),
+        app: this.host.appReadings(),
       });
-      this.transport.publish(this.cluster.node, encodeReport(report));
+      this.transport.publish(this.cluster.node, encodeWithin(report));
     } catch {
       // Never into the host's timer: a report that cannot be built is skipped, and counted.
       this.publishErrors += 1;
@@ -162,6 +166,12 @@ export class ClusterNode {
   /** The fleet's cumulative latency histogram, for /metrics (empty until the first getFleet()). */
   fleetHistogram(): { counts: Float64Array; sumMicros: number } {
     return fleetHistogram(this.state);
+  }
+
+  /** The fleet's app metrics merged, buckets included, for /metrics (empty until the first getFleet()). */
+  fleetAppMetrics(): AppReading[] {
+    this.state.sweep(Date.now());
+    return fleetAppMetrics(this.state);
   }
 
   async close(): Promise<void> {

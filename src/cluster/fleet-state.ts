@@ -3,6 +3,7 @@
  * nodes it has forgotten (folded into `retired`, so the fleet total never decreases). No
  * timers and no I/O: the plumbing feeds it reports and asks it to sweep.
  */
+import { addAppReport, addAppTotals, type AppTotal } from './app-track.js';
 import { addToOffset, advance, emptyOffset, isDown, isStale, newTrack, type NodeTrack, type Offset } from './node-track.js';
 import type { NodeReport, RejectReason } from './wire.js';
 
@@ -75,6 +76,12 @@ export class FleetState {
   private forget(node: string, t: NodeTrack): void {
     addToOffset(this.retired, t.offset);
     addToOffset(this.retired, t.report.requests);
+    // The app counters and histograms stay in the fleet's totals too; its gauges leave with it.
+    if (t.offset.app || t.report.app) {
+      const app = (this.retired.app ??= new Map<string, AppTotal>());
+      if (t.offset.app) addAppTotals(app, t.offset.app);
+      addAppReport(app, t.report.app);
+    }
     this.tracks.delete(node);
   }
 }

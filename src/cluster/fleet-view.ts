@@ -7,6 +7,8 @@
 import { BUCKET_COUNT, quantile } from '../shared/histogram.js';
 import type { FleetState } from './fleet-state.js';
 import { nodeInterval, type NodeInterval, type NodeTrack } from './node-track.js';
+import { fleetAppReadings, mergeFleetApp, type AppNode } from './app-track.js';
+import type { AppReading } from '../main/app-metrics/types.js';
 import { addInto, sparseQuantile } from './sparse-histogram.js';
 import type { FleetHost, FleetNode, FleetRequests, FleetTotals, FleetTransport, FleetView } from './types.js';
 
@@ -171,6 +173,7 @@ export function computeFleetView(state: FleetState, nowMs: number, meta: ViewMet
     nodes,
     hosts,
     totals,
+    app: mergeFleetApp(state.retired.app, appNodes(state)),
     transport: meta.transport,
   };
 }
@@ -189,4 +192,19 @@ export function fleetHistogram(state: FleetState): { counts: Float64Array; sumMi
     sumMicros += t.offset.latencySumMicros + t.report.requests.latencySumMicros;
   }
   return { counts, sumMicros };
+}
+
+function appNodes(state: FleetState): AppNode[] {
+  return [...state.tracks.values()].map((t) => ({
+    up: t.status === 'up',
+    offset: t.offset.app,
+    app: t.report.app,
+    prev: t.prev?.app ?? null,
+    seconds: t.prev ? (t.report.timeMs - t.prev.timeMs) / 1000 : null,
+  }));
+}
+
+/** The fleet's app metrics merged, with their buckets, for /metrics (call after a sweep, as the view does). */
+export function fleetAppMetrics(state: FleetState): AppReading[] {
+  return fleetAppReadings(state.retired.app, appNodes(state));
 }

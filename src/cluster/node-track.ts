@@ -5,6 +5,7 @@
  * incarnation last reported is kept in an offset and the node's totals never decrease.
  * What the old incarnation counted after its last report is lost, as in Prometheus.
  */
+import { addAppReport, appWentDown, carryForward, type AppTotal, type AppTotals } from './app-track.js';
 import { addInto, sparseDelta, type SparseHistogram } from './sparse-histogram.js';
 import type { NodeReport, ReportCounts } from './wire.js';
 import { BUCKET_COUNT } from '../shared/histogram.js';
@@ -17,6 +18,8 @@ export interface Offset {
   latencySumMicros: number;
   /** Dense, allocated on the first reset only. */
   histogram: Float64Array | null;
+  /** App counters and histograms of earlier incarnations; allocated on the first reset with any. */
+  app: AppTotals | null;
 }
 
 export interface NodeTrack {
@@ -32,7 +35,7 @@ export interface NodeTrack {
 }
 
 export function emptyOffset(): Offset {
-  return { total: 0, byClass: [0, 0, 0, 0, 0], timed: 0, latencySumMicros: 0, histogram: null };
+  return { total: 0, byClass: [0, 0, 0, 0, 0], timed: 0, latencySumMicros: 0, histogram: null, app: null };
 }
 
 /** Adds a report's cumulative counts into an offset. */
@@ -57,7 +60,13 @@ export function isReset(before: NodeReport, after: NodeReport): boolean {
   if (after.startedAtMs !== before.startedAtMs || after.pid !== before.pid) return true;
   const a = after.requests;
   const b = before.requests;
-  return a.total < b.total || a.timed < b.timed || a.latencySumMicros < b.latencySumMicros || a.byClass.some((c, i) => c < b.byClass[i]!);
+  return (
+    a.total < b.total ||
+    a.timed < b.timed ||
+    a.latencySumMicros < b.latencySumMicros ||
+    a.byClass.some((c, i) => c < b.byClass[i]!) ||
+    appWentDown(before.app, after.app)
+  );
 }
 
 /** A report older than (or the same as) one already applied: a late message from an earlier incarnation, or a duplicate. */
@@ -70,9 +79,11 @@ export function isStale(current: NodeReport, incoming: NodeReport): boolean {
 export function advance(t: NodeTrack, report: NodeReport, seenMs: number): NodeTrack {
   if (isReset(t.report, report)) {
     addToOffset(t.offset, t.report.requests);
+    if (t.report.app) addAppReport((t.offset.app ??= new Map<string, AppTotal>()), t.report.app);
     t.resets += 1;
     t.prev = null;
   } else {
+    report.app = carryForward(t.report.app, report.app);
     t.prev = t.report;
   }
   t.report = report;

@@ -3,8 +3,10 @@ import type { RequestCounts } from '../shared/request-counters.js';
 import { STATUS_CLASSES } from '../shared/request-counters.js';
 import type { DashboardSnapshot } from '../snapshot.js';
 import type { ResolvedCluster } from './options.js';
+import type { AppReading } from '../main/app-metrics/types.js';
+import { buildApp } from './app-wire.js';
 import { toSparse } from './sparse-histogram.js';
-import type { NodeReport } from './wire.js';
+import { encodeReport, MAX_REPORT_BYTES, type NodeReport } from './wire.js';
 
 export interface ReportInput {
   cluster: ResolvedCluster;
@@ -12,9 +14,11 @@ export interface ReportInput {
   seq: number;
   counts: RequestCounts;
   snapshot: DashboardSnapshot;
+  /** dash.metrics read now (cumulative), not the snapshot's app section (rates and percentiles do not add up). */
+  app: readonly AppReading[];
 }
 
-export function buildReport({ cluster, startedAtMs, seq, counts, snapshot: s }: ReportInput): NodeReport {
+export function buildReport({ cluster, startedAtMs, seq, counts, snapshot: s, app }: ReportInput): NodeReport {
   const iv = s.requests;
   return {
     cluster: cluster.name,
@@ -45,5 +49,17 @@ export function buildReport({ cluster, startedAtMs, seq, counts, snapshot: s }: 
       eventLoopP99Ms: s.process.eventLoop.p99Ms,
       eventLoopUtilization: s.process.eventLoop.utilization,
     },
+    app: buildApp(app),
   };
+}
+
+/**
+ * The report as sent. App histograms whose counts run to many digits could, at the bucket
+ * budget's worst, take a report past what viewers accept; it then goes without its histograms
+ * (the viewer holds their last values, node-track.ts) rather than be dropped whole.
+ */
+export function encodeWithin(r: NodeReport): string {
+  const text = encodeReport(r);
+  if (!r.app || Buffer.byteLength(text) <= MAX_REPORT_BYTES) return text;
+  return encodeReport({ ...r, app: { ...r.app, histograms: {} } });
 }

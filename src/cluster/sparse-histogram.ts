@@ -39,8 +39,11 @@ export function encodeSparse(h: SparseHistogram): number[] {
   return out;
 }
 
-/** The inverse of encodeSparse, or null when the pairs are not a valid histogram (bad gap, index or count). */
-export function decodeSparse(flat: unknown): SparseHistogram | null {
+/**
+ * The inverse of encodeSparse, or null when the pairs are not a valid histogram (bad gap, index
+ * or count). `maxCount`: the request histogram's cells are uint32; app histograms' are 64-bit.
+ */
+export function decodeSparse(flat: unknown, maxCount = 0xffffffff): SparseHistogram | null {
   if (!Array.isArray(flat) || flat.length % 2 !== 0 || flat.length > 2 * BUCKET_COUNT) return null;
   const index: number[] = [];
   const count: number[] = [];
@@ -48,9 +51,9 @@ export function decodeSparse(flat: unknown): SparseHistogram | null {
   for (let k = 0; k < flat.length; k += 2) {
     const gap: unknown = flat[k];
     const c: unknown = flat[k + 1];
-    // Indexes strictly ascend (gaps of at least 1 after the first); counts are uint32 cells.
+    // Indexes strictly ascend (gaps of at least 1 after the first); counts fit the cells.
     if (!Number.isInteger(gap) || (gap as number) < (k === 0 ? 0 : 1)) return null;
-    if (!Number.isInteger(c) || (c as number) < 1 || (c as number) > 0xffffffff) return null;
+    if (!Number.isInteger(c) || (c as number) < 1 || (c as number) > maxCount) return null;
     at += gap as number;
     if (at >= BUCKET_COUNT) return null;
     index.push(at);

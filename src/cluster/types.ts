@@ -161,6 +161,30 @@ export interface FleetTransport {
   rejected: Record<string, number>;
 }
 
+/**
+ * One app metric (dash.metrics) across the fleet: counters summed over every node ever seen
+ * (restarts and nodes now down included; never decreasing), gauges summed over the up nodes,
+ * histograms merged bucket by bucket since each node's instrument was created.
+ */
+export type FleetAppMetric =
+  | {
+      type: 'counter';
+      value: number;
+      /** Per second, summed over the up nodes' last intervals; null before two reports. */
+      rate: number | null;
+    }
+  | { type: 'gauge'; value: number }
+  | {
+      type: 'histogram';
+      unit: 'ms' | 'none';
+      count: number;
+      sum: number;
+      /** From the merged histogram (never averaged percentiles); null when it counts nothing. */
+      avg: number | null;
+      p50: number | null;
+      p99: number | null;
+    };
+
 export interface FleetView {
   name: string;
   /** When this view was computed (ISO 8601). */
@@ -172,5 +196,7 @@ export interface FleetView {
   nodes: FleetNode[];
   hosts: FleetHost[];
   totals: FleetTotals;
+  /** The nodes' app metrics merged, by name (at most 256 names). */
+  app: Record<string, FleetAppMetric>;
   transport: FleetTransport;
 }

@@ -6,12 +6,16 @@
  * Anyone who can publish on the Redis channel can send one, so parseReport() checks everything
  * (size first, then JSON, then every field's type and range) and says why it refused.
  */
+import { BadApp, encodeApp, parseApp, type ReportApp } from './app-wire.js';
 import { decodeSparse, encodeSparse, type SparseHistogram } from './sparse-histogram.js';
 import type { FleetNodeProcess } from './types.js';
 
 export const WIRE_VERSION = 1;
-/** Reports larger than this are dropped unread: a realistic one is 1–3 KiB. */
-export const MAX_REPORT_BYTES = 16 * 1024;
+/**
+ * Reports larger than this are dropped unread: a realistic one is 1–3 KiB. Room for the app
+ * metrics at their bounds (64 names of up to 100 characters, 1024 histogram buckets).
+ */
+export const MAX_REPORT_BYTES = 32 * 1024;
 /** Names on the wire: a letter or digit, then letters, digits and . _ : @ - (hostnames and `host:pid` fit). */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 
@@ -47,6 +51,8 @@ export interface NodeReport {
   cpu: { usage: number; cores: number; loadAvg1: number } | null;
   memory: { totalMiB: number; usedMiB: number } | null;
   process: FleetNodeProcess | null;
+  /** The host's app metrics (dash.metrics), cumulative; null when it has none (the field is left out). */
+  app: ReportApp | null;
 }
 
 export type RejectReason = 'oversized' | 'not-json' | 'schema' | 'version' | 'foreign' | 'stale' | 'too-many-nodes';
@@ -87,6 +93,8 @@ export function encodeReport(r: NodeReport): string {
       lag: r.process.eventLoopP99Ms,
       elu: r.process.eventLoopUtilization,
     },
+    // Left out rather than null: a node without app metrics pays no byte for them.
+    app: r.app ? encodeApp(r.app) : undefined,
   });
 }
 
@@ -116,7 +124,25 @@ function name(v: unknown, what: string): string {
   return v;
 }
 
-const TOP = ['v', 'cluster', 'node', 'host', 'pid', 'started', 'seq', 't', 'every', 'lean', 'engine', 'req', 'iv', 'cpu', 'mem', 'proc'];
+const TOP = [
+  'v',
+  'cluster',
+  'node',
+  'host',
+  'pid',
+  'started',
+  'seq',
+  't',
+  'every',
+  'lean',
+  'engine',
+  'req',
+  'iv',
+  'cpu',
+  'mem',
+  'proc',
+  'app',
+];
 
 /** Validates one message from the channel (or a node key); `cluster`: the only fleet name accepted. */
 export function parseReport(raw: string | Buffer, cluster: string): ParsedReport {
@@ -135,7 +161,7 @@ export function parseReport(raw: string | Buffer, cluster: string): ParsedReport
     if (m.cluster !== cluster) return { ok: false, reason: 'foreign', detail: `cluster ${JSON.stringify(m.cluster)}` };
     return { ok: true, report: fields(m, cluster) };
   } catch (err) {
-    if (err instanceof Bad) return { ok: false, reason: 'schema', detail: err.message };
+    if (err instanceof Bad || err instanceof BadApp) return { ok: false, reason: 'schema', detail: err.message };
     throw err;
   }
 }
@@ -175,6 +201,7 @@ function fields(m: Obj, cluster: string): NodeReport {
     cpu: cpu(m.cpu),
     memory: memory(m.mem),
     process: proc(m.proc),
+    app: parseApp(m.app),
   };
 }
 

@@ -29,6 +29,7 @@ import { AppHistory, type AppHistoryView } from './app-metrics/history.js';
 import { AppIntervals } from './app-metrics/intervals.js';
 import { AppMetrics } from './app-metrics/registry.js';
 import { appSection } from './app-metrics/section.js';
+import type { AppReading } from './app-metrics/types.js';
 import { RecoveryWatch } from './recovery.js';
 import { assembleSnapshot, seedFrom } from './snapshot-assembly.js';
 import { leanSnapshot } from './lean.js';
@@ -53,6 +54,7 @@ const LISTENER_WARNING_EVERY = 1000;
 export interface AttachedCluster {
   getFleet(): Promise<FleetView>;
   fleetHistogram(): { counts: Float64Array; sumMicros: number };
+  fleetAppMetrics(): AppReading[];
   close(): Promise<void>;
 }
 
@@ -490,6 +492,11 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
     return this.#cluster?.fleetHistogram() ?? null;
   }
 
+  /** @internal The fleet's app metrics merged (buckets included) for /metrics; empty without cluster mode. */
+  fleetAppMetrics(): AppReading[] {
+    return this.#cluster?.fleetAppMetrics() ?? [];
+  }
+
   /** @internal Attached by the composition root; closed before the threads stop. */
   attachCluster(cluster: AttachedCluster): void {
     this.#cluster = cluster;
@@ -499,6 +506,11 @@ export class Dashboard extends EventEmitter<DashboardEvents> {
   /** @internal The snapshot as main holds it now, without waiting (what a cluster report is made of). */
   snapshotNow(): DashboardSnapshot {
     return this.#snapshot();
+  }
+
+  /** @internal dash.metrics read now, for a cluster report (cumulative values, which a fleet adds up). */
+  appReadings(): AppReading[] {
+    return this.metrics.read();
   }
 
   /** @internal */

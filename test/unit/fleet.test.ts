@@ -52,6 +52,7 @@ function report(node: string, over: Partial<NodeReport> = {}): NodeReport {
     cpu: { usage: 10, cores: 2, loadAvg1: 0.5 },
     memory: { totalMiB: 1000, usedMiB: 250 },
     process: null,
+    app: null,
     ...over,
   };
 }

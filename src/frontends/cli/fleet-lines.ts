@@ -1,5 +1,5 @@
 /** The plain-text view of a fleet (cluster mode): totals, the link to Redis, one line per node. */
-import type { FleetView } from '../../cluster/types.js';
+import type { FleetAppMetric, FleetView } from '../../cluster/types.js';
 
 /** Plain output is read by people and grep: a big fleet shows its first nodes and a count of the rest. */
 const MAX_NODE_LINES = 50;
@@ -35,5 +35,20 @@ export function fleetLines(f: FleetView, nowMs = Date.parse(f.at)): string[] {
     );
   }
   if (f.nodes.length > MAX_NODE_LINES) lines.push(`  … and ${f.nodes.length - MAX_NODE_LINES} more nodes`);
+  // Like the local APP lines, so `grep '^FLEET APP jobs_done'` finds the fleet's figure.
+  for (const [name, m] of Object.entries(f.app)) lines.push(`FLEET APP ${name}  ${appFigures(m)}`);
   return lines;
+}
+
+function appFigures(m: FleetAppMetric): string {
+  switch (m.type) {
+    case 'counter':
+      return `value: ${m.value}  rate: ${m.rate === null ? '–' : `${m.rate.toFixed(2)}/s`}`;
+    case 'gauge':
+      return `value: ${m.value}`;
+    case 'histogram': {
+      const v = (x: number | null): string => (x === null ? '–' : m.unit === 'ms' ? ms(x) : String(x));
+      return `count: ${m.count}  p50: ${v(m.p50)}  p99: ${v(m.p99)}  avg: ${v(m.avg)}`;
+    }
+  }
 }

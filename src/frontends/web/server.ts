@@ -11,7 +11,7 @@ import { HISTORY_SPANS } from '../../main/history.js';
 import { AuthFailures } from './auth-failures.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { ClientHub } from './hub.js';
-import { appFamilies, type AppEdges } from './metrics/app-families.js';
+import { appFamilies, fleetAppFamilies, type AppEdges } from './metrics/app-families.js';
 import { snapshotFamilies } from './metrics/families.js';
 import { processFamilies } from './metrics/process-families.js';
 import { fleetFamilies } from './metrics/fleet-families.js';
@@ -112,9 +112,10 @@ export async function startWebServer(dash: Dashboard, input: WebOptions = {}): P
         // Cluster mode: the first scrape makes this dashboard a viewer (it subscribes), and
         // getFleet() answers within a bound even while Redis is away.
         const fleet = dash.hasCluster ? fleetFamilies(await dash.getFleet(), dash.fleetHistogram()!, edges) : null;
+        const fleetApp = fleetAppFamilies(dash.fleetAppMetrics(), appEdges);
         const body = await registry.render(
-          [...base.families, ...proc.families, ...app.families, ...(fleet?.families ?? [])],
-          [...base.histograms, ...proc.histograms, ...app.histograms, ...(fleet?.histograms ?? [])],
+          [...base.families, ...proc.families, ...app.families, ...(fleet?.families ?? []), ...fleetApp.families],
+          [...base.histograms, ...proc.histograms, ...app.histograms, ...(fleet?.histograms ?? []), ...fleetApp.histograms],
         );
         return { contentType: registry.contentType, body };
       },
