@@ -46,7 +46,8 @@ describe('cluster mode in a hostile world', () => {
       const good = JSON.stringify({ v: 1, cluster: 'shop', node: 'forged-0', host: 'h', pid: 1, started: 1, seq: 1, t: Date.now(), every: 1000, lean: false, engine: 'running',
         req: { n: 5, s: [0, 5, 0, 0, 0], timed: 5, us: 50, act: 0, h: [100, 5] }, iv: null, cpu: null, mem: null, proc: null });
       const junk = [
-        'not json', '{}', '[]', 'x'.repeat(20_000), '['.repeat(5000) + ']'.repeat(5000),
+        // (Past MAX_REPORT_BYTES, 32 KiB: 'oversized'.)
+        'not json', '{}', '[]', 'x'.repeat(40_000), '['.repeat(5000) + ']'.repeat(5000),
         good.replace('"shop"', '"other"'), good.replace('"v":1', '"v":9'), good.replace('"n":5', '"n":-5'),
         good.replace('"forged-0"', '"../../etc/passwd"'), good.replace('[100,5]', '[100,5,0,1]'), good.replace('"pid":1', '"pid":1,"__proto__":{"x":1}'),
       ];
@@ -57,12 +58,12 @@ describe('cluster mode in a hostile world', () => {
       // Well-formed reports from 40 made-up nodes: accepted while there is room (anyone who can
       // publish can add a node), then counted and dropped past maxNodes.
       for (let i = 0; i < 40; i++) await evil.publish(ch, good.replace('forged-0', 'forged-' + i));
-      // A flood of junk (17 MB: below Redis' 32 MB output limit for a subscriber, past which Redis
-      // itself would cut the viewer off): the viewer's memory stays flat.
+      // A flood of junk (about 17 MB: below Redis' 32 MB output limit for a subscriber, past which
+      // Redis itself would cut the viewer off): the viewer's memory stays flat.
       global.gc(); const heap0 = process.memoryUsage().heapUsed;
-      for (let i = 0; i < 10_000; i++) evil.publish(ch, i % 10 === 0 ? 'x'.repeat(17_000) : '{"v":1,"cluster":"shop"}').catch(() => {});
+      for (let i = 0; i < 10_000; i++) evil.publish(ch, i % 20 === 0 ? 'x'.repeat(33_000) : '{"v":1,"cluster":"shop"}').catch(() => {});
       await evil.ping();
-      const f = await until('the flood read', async () => { const f = await dash.getFleet(); return f.transport.rejected.schema >= 9_006 && f.transport.rejected.oversized >= 1_001 ? f : null; }, 20_000);
+      const f = await until('the flood read', async () => { const f = await dash.getFleet(); return f.transport.rejected.schema >= 9_506 && f.transport.rejected.oversized >= 501 ? f : null; }, 20_000);
       global.gc(); const heapGrowthMiB = (process.memoryUsage().heapUsed - heap0) / 1048576;
       const late = await startDashboard({ builtins: ['requests'], httpProbe: false, cluster: { redis: url, name: 'shop', publish: false } });
       const l = await late.getFleet();
@@ -85,8 +86,8 @@ describe('cluster mode in a hostile world', () => {
     };
     // '{}' has no version: it counts as one of another version.
     expect(out.rejected).toMatchObject({ 'not-json': 1, foreign: 1, version: 2, 'too-many-nodes': 21 });
-    expect(out.rejected.oversized).toBe(1_001);
-    expect(out.rejected.schema).toBe(9_000 + 6);
+    expect(out.rejected.oversized).toBe(500 + 1);
+    expect(out.rejected.schema).toBe(9_500 + 6);
     expect(out.nodes).toBe(20);
     expect(out.real).toBe(1);
     expect(out.heapGrowthMiB).toBeLessThan(8);
