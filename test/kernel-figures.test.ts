@@ -37,7 +37,7 @@ describe('cpu and memory against the kernel', () => {
     await dash?.stop();
   });
 
-  it('cpu.usage agrees with /proc/stat over the same window (within 3 points), and rises with one busy core', async () => {
+  it('cpu.usage agrees with /proc/stat over the same window (within 6 points), and rises with one busy core', async () => {
     // The engine's window starts at the last sample at least 100 ms old: make that this collect().
     await waitFor('the last cpu sample to be 150 ms old', async () => {
       const at = (await dash.getDashboard()).workers.find((w) => w.name === 'cpu')!.lastSampleAt;
@@ -50,7 +50,9 @@ describe('cpu and memory against the kernel', () => {
     await dash.collect();
     const cpu = (await dash.getDashboard()).cpu!;
     const kernel = ((p1.busy - p0.busy) / (p1.total - p0.total)) * 100;
-    expect(Math.abs(cpu.usage - kernel)).toBeLessThanOrEqual(3);
+    // The two windows differ by the collect() round trips at each end, in which the rest of a
+    // running suite uses the cores too: within 3 points alone, 5.5 seen once with the suite around.
+    expect(Math.abs(cpu.usage - kernel)).toBeLessThanOrEqual(6);
     // One of N cores fully busy: at least ~1/N of all time is non-idle.
     expect(cpu.usage).toBeGreaterThanOrEqual((100 / cpu.cores) * 0.8);
     expect(Math.max(...cpu.perCore)).toBeGreaterThanOrEqual(40);

@@ -142,8 +142,10 @@ describe('app metrics: a hot loop', () => {
     const out = r.printed[0] as { growthKb: number; gcsDuringLoop: number; jobs: number; took: number };
     expect(out.jobs).toBe(1_200_000);
     expect(out.took).toBe(1_200_000);
-    // One allocated object per call would be tens of MB and several scavenges.
+    // One allocated object per call would be tens of MB and several scavenges. The heap may still
+    // grow by what V8 compiles meanwhile (991 KB once on a busy machine, optimized code landing
+    // during the loop): far below the 3 million calls' 16 bytes each that any object would take.
     expect(out.gcsDuringLoop).toBe(0);
-    expect(out.growthKb).toBeLessThan(256);
+    expect(out.growthKb).toBeLessThan(4096);
   }, 90_000);
 });
