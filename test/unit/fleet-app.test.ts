@@ -11,21 +11,8 @@ import { FleetState } from '../../dist/src/cluster/fleet-state.js';
 import { computeFleetView, fleetAppMetrics } from '../../dist/src/cluster/fleet-view.js';
 import { fleetAppFamilies } from '../../dist/src/frontends/web/metrics/app-families.js';
 import { latencyEdges, wholeNumberEdges } from '../../dist/src/frontends/web/metrics/latency-buckets.js';
-import type { FleetTransport } from '../../dist/src/cluster/types.js';
+import { report as baseReport, TRANSPORT } from './fleet-fixtures.js';
 import type { AppReading } from '../../dist/src/main/app-metrics/types.js';
-
-const TRANSPORT: FleetTransport = {
-  kind: 'redis',
-  status: 'connected',
-  endpoint: 'redis://127.0.0.1:1',
-  since: new Date(0).toISOString(),
-  lastError: null,
-  reconnects: 0,
-  published: 0,
-  publishFailures: 0,
-  received: 0,
-  rejected: {},
-};
 
 /** An 'ms' histogram's cumulative report part after observing `ms`. */
 function hist(ms: number[]): ReportApp['histograms'][string] {
@@ -42,26 +29,14 @@ function app(counters: Record<string, number>, histograms: ReportApp['histograms
   return { counters, gauges, histograms };
 }
 
+/** A report with no traffic and no host figures of its own (the app part is what these tests vary). */
 function report(node: string, over: Partial<NodeReport> = {}): NodeReport {
-  return {
-    cluster: 'shop',
-    node,
-    host: 'h1',
-    pid: 100,
-    startedAtMs: 1_000,
-    seq: 1,
-    timeMs: 10_000,
-    intervalMs: 1000,
-    lean: false,
-    engine: 'running',
+  return baseReport(node, {
     requests: { total: 0, byClass: [0, 0, 0, 0, 0], timed: 0, latencySumMicros: 0, active: 0, histogram: { index: [], count: [] } },
-    interval: null,
     cpu: null,
     memory: null,
-    process: null,
-    app: null,
     ...over,
-  };
+  });
 }
 
 const state = (): FleetState => new FleetState({ maxNodes: 100, downAfterIntervals: 3, forgetAfterMs: 5_000 });

@@ -3,59 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { BUCKET_COUNT, bucketIndex, quantile } from '../../dist/src/shared/histogram.js';
 import { decodeSparse, encodeSparse, sparseDelta, toSparse } from '../../dist/src/cluster/sparse-histogram.js';
-import { encodeReport, MAX_REPORT_BYTES, parseReport, type NodeReport } from '../../dist/src/cluster/wire.js';
+import { encodeReport, MAX_REPORT_BYTES, parseReport } from '../../dist/src/cluster/wire.js';
 import { FleetState } from '../../dist/src/cluster/fleet-state.js';
 import { computeFleetView, fleetHistogram } from '../../dist/src/cluster/fleet-view.js';
-import type { FleetTransport } from '../../dist/src/cluster/types.js';
-
-const TRANSPORT: FleetTransport = {
-  kind: 'redis',
-  status: 'connected',
-  endpoint: 'redis://127.0.0.1:1',
-  since: new Date(0).toISOString(),
-  lastError: null,
-  reconnects: 0,
-  published: 0,
-  publishFailures: 0,
-  received: 0,
-  rejected: {},
-};
-
-/** A node's cumulative counts after serving `latenciesMs` (all 200s unless `status` says otherwise). */
-function counts(latenciesMs: number[], status = 200): NodeReport['requests'] {
-  const dense = new Uint32Array(BUCKET_COUNT);
-  let sum = 0;
-  for (const l of latenciesMs) {
-    const us = Math.round(l * 1000);
-    dense[bucketIndex(us)]! += 1;
-    sum += us;
-  }
-  const byClass: NodeReport['requests']['byClass'] = [0, 0, 0, 0, 0];
-  byClass[Math.floor(status / 100) - 1] = latenciesMs.length;
-  return { total: latenciesMs.length, byClass, timed: latenciesMs.length, latencySumMicros: sum, active: 1, histogram: toSparse(dense) };
-}
-
-function report(node: string, over: Partial<NodeReport> = {}): NodeReport {
-  return {
-    cluster: 'shop',
-    node,
-    host: 'h1',
-    pid: 100,
-    startedAtMs: 1_000,
-    seq: 1,
-    timeMs: 10_000,
-    intervalMs: 1000,
-    lean: false,
-    engine: 'running',
-    requests: counts([]),
-    interval: null,
-    cpu: { usage: 10, cores: 2, loadAvg1: 0.5 },
-    memory: { totalMiB: 1000, usedMiB: 250 },
-    process: null,
-    app: null,
-    ...over,
-  };
-}
+import { counts, report, TRANSPORT } from './fleet-fixtures.js';
 
 const state = (maxNodes = 100): FleetState => new FleetState({ maxNodes, downAfterIntervals: 3, forgetAfterMs: 600_000 });
 const view = (s: FleetState, now = 20_000) => computeFleetView(s, now, { name: 'shop', self: null, transport: TRANSPORT });
