@@ -16,7 +16,17 @@ const tsc = path.join(repo, 'node_modules', '.bin', 'tsc');
 const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
 
 /** What `npm pack` needs to build the package: the sources, not dist/ (prepack makes it). */
-const PACK_INPUTS = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'run.ts', 'src', 'workers'];
+const PACK_INPUTS = [
+  'package.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'README.md',
+  'LICENSE',
+  'run.ts',
+  'src',
+  'workers',
+  'scripts/bundle-workers.mjs',
+];
 
 interface Ran {
   code: number | null;
