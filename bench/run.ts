@@ -20,10 +20,12 @@ import { httpProbeRows } from './rows/http-probe.js';
 import { probeHotPathRows } from './rows/probe-hot-path.js';
 import { processVitalsRows } from './rows/process-vitals.js';
 import { recoveryRows } from './rows/recovery.js';
+import { startUpRows } from './rows/start-up.js';
 import { wsFanoutRows } from './rows/ws-fanout.js';
 
 const groups: Array<[string, (c: BenchContext) => Promise<Row[]>]> = [
   ['recovery', recoveryRows],
+  ['start', startUpRows],
   ['calls', callRows],
   ['http', httpProbeRows],
   ['probe', probeHotPathRows],

@@ -230,10 +230,10 @@ describe('the packed tarball, installed into an empty project', () => {
     40_000,
   );
 
-  it('the library loads no terminal UI, WebSocket or Prometheus package unless the web option asks for the latter two', async () => {
+  it('the library loads no terminal UI, WebSocket, Prometheus, log-pool or Redis package unless an option asks for one', async () => {
     const plain = await runNode(['loaded.mjs'], consumer, 30_000);
     const loaded = lastJson<string[]>(plain);
-    expect(loaded.filter((name) => ['blessed', 'blessed-contrib', 'ws', 'prom-client'].includes(name))).toEqual([]);
+    expect(loaded.filter((name) => ['blessed', 'blessed-contrib', 'ws', 'prom-client', 'piscina', 'ioredis'].includes(name))).toEqual([]);
     // The control: the same check does see ws and prom-client once the feature that needs them is used.
     const web = await runNode(['loaded.mjs', 'web'], consumer, 30_000);
     const withWeb = lastJson<string[]>(web);

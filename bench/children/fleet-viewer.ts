@@ -50,6 +50,8 @@ const f = await dash.getFleet();
 console.log(
   JSON.stringify({
     percentOfCore: ((used.user + used.system) / wallUs) * 100,
+    userPercent: (used.user / wallUs) * 100,
+    systemPercent: (used.system / wallUs) * 100,
     p50Ms: q(0.5),
     p99Ms: q(0.99),
     samples: sorted.length,

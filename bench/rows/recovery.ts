@@ -6,9 +6,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startDashboard, type Dashboard } from '../../src/index.js';
+import { Piscina } from 'piscina';
+import { fixtureFile } from '../lib/child.js';
 import { rawWorkerStart } from '../lib/raw-worker.js';
 import type { BenchContext, Row } from '../lib/row.js';
-import { cost, median } from '../lib/stats.js';
+import { cost } from '../lib/stats.js';
 import { DashboardWatch, healthy } from '../../src/demo/dashboard-watch.js';
 
 const ISOLATED = { maxRestarts: 1_000_000, periodMs: 1 };
@@ -36,6 +38,45 @@ async function timeRecovery(
     },
     20_000,
   );
+}
+
+/** ms from asking `target` to hang to the supervisor reporting it exited as hung. */
+async function timeHangDetection(dash: Dashboard, watch: DashboardWatch, target: string): Promise<number> {
+  const old = (await dash.getDashboard()).workers.find((w) => w.name === target)!.threadId;
+  const t0 = performance.now();
+  await dash.crash(target, 'hang');
+  await watch.waitFor(
+    `${target} seen hung`,
+    () => watch.exits.find((e) => e.target === target && e.threadId === old && e.reason === 'hang') ?? null,
+    20_000,
+  );
+  const ms = performance.now() - t0;
+  // The replacement must be up before the next fault, or that fault would meet a restarting worker.
+  await watch.waitFor(`${target} back`, () => watch.recoveries.find((r) => r.target === target && r.threadId !== old) ?? null, 20_000);
+  return ms;
+}
+
+/**
+ * piscina, the peer: a pool of one thread whose task dies (process.exit, as a crashed thread
+ * would); ms from the fatal task's start to the replacement thread's first answer.
+ */
+async function piscinaRecoveries(reps: number): Promise<number[]> {
+  const pool = new Piscina({ filename: fixtureFile('piscina-task').href, minThreads: 1, maxThreads: 1, idleTimeout: 60_000 });
+  pool.on('error', () => undefined);
+  const times: number[] = [];
+  try {
+    await pool.run({ crash: false });
+    for (let i = 0; i < reps; i++) {
+      const t0 = performance.now();
+      await pool.run({ crash: true }).catch(() => undefined);
+      await pool.run({ crash: false });
+      times.push(performance.now() - t0);
+      await settle(50);
+    }
+  } finally {
+    await pool.destroy();
+  }
+  return times;
 }
 
 export async function recoveryRows(ctx: BenchContext): Promise<Row[]> {
@@ -69,20 +110,24 @@ export async function recoveryRows(ctx: BenchContext): Promise<Row[]> {
       coordinator.push(await timeRecovery(dash, watch, 'coordinator', 'kill', allSampled));
       await settle(100);
     }
-    for (let i = 0; i < ctx.reps(6, 1); i++) {
+    for (let i = 0; i < ctx.reps(12, 2); i++) {
       const name = names[i % 3]!;
-      hang.push((await timeRecovery(dash, watch, name, 'hang', sampled(name))) - hangTimeoutMs);
+      hang.push((await timeHangDetection(dash, watch, name)) - hangTimeoutMs);
       await settle(50);
     }
   } finally {
     watch.close();
     await dash.stop();
   }
+  ctx.log('  piscina: a crashed pool thread replaced');
+  const peer = await piscinaRecoveries(ctx.reps(15, 3));
   const rawFig = cost(raw, 'ms');
   const w = cost(worker, 'ms');
   const c = cost(coordinator, 'ms');
   const h = cost(hang, 'ms');
+  const p = cost(peer, 'ms');
   const wr = w.median / rawFig.median;
+  const pr = w.median / p.median;
   const cr = c.median / rawFig.median;
   return [
     {
@@ -92,8 +137,19 @@ export async function recoveryRows(ctx: BenchContext): Promise<Row[]> {
       reference: rawFig,
       referenceWhat: 'raw new Worker(file) → first message',
       ratio: wr,
-      target: 'ratio ≤ 1.5',
-      met: wr <= 1.5,
+      target: 'ratio ≤ 1.2',
+      met: wr <= 1.2,
+    },
+    {
+      name: 'worker recovery vs piscina',
+      what: 'the same worker recovery, against the peer replacing a crashed thread',
+      threadboard: w,
+      reference: p,
+      referenceWhat: 'piscina (1 thread): a task that exits → the replacement’s first answer',
+      ratio: pr,
+      target: 'ratio ≤ 1.2',
+      met: pr <= 1.2,
+      note: 'ours goes on to carry the sample through the coordinator into a snapshot pushed to main',
     },
     {
       name: 'coordinator recovery',
@@ -107,14 +163,14 @@ export async function recoveryRows(ctx: BenchContext): Promise<Row[]> {
     },
     {
       name: 'hang detection',
-      what: `worker in while(true){} → replacement sampling, minus the ${hangTimeoutMs} ms deadline`,
+      what: `worker in while(true){} → its exit reported as hung, minus the ${hangTimeoutMs} ms deadline`,
       threadboard: h,
       reference: { median: hangTimeoutMs, worst: hangTimeoutMs, runs: 1, unit: 'ms' },
       referenceWhat: 'the configured watchdog deadline',
-      ratio: median(hang),
-      target: 'overshoot ≤ 50 ms',
-      met: h.median <= 50,
-      note: 'overshoot can be negative: the hang starts up to one heartbeat period after the last beat',
+      ratio: h.worst,
+      target: 'worst overshoot ≤ 50 ms',
+      met: h.worst <= 50,
+      note: 'judged on the worst run; an overshoot can be negative: the last beat before the hang can be up to one heartbeat period old',
     },
   ];
 }

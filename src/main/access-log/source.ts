@@ -6,7 +6,7 @@
  * cost more than parsing.) The pool's threads exist only while there is such work.
  */
 import os from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { workerExecArgv } from '../../supervisor/exec-argv.js';
 import { parseChunk, type ParsedBatch } from '../../pool/access-log-parse.js';
 import { AccessLogFollower, type FollowerOptions } from './follower.js';
@@ -34,7 +34,8 @@ const PARSER_FILE = new URL('../../../workers/log-parser.js', import.meta.url).h
 
 export class AccessLogSource {
   private readonly follower: AccessLogFollower;
-  private pool: Piscina | null = null;
+  /** Made on the first chunk big enough for it: most dashboards never load piscina at all. */
+  private pool: Promise<Piscina> | null = null;
   private readonly inflight = new Set<Promise<void>>();
   private lines = 0;
   private malformed = 0;
@@ -80,7 +81,7 @@ export class AccessLogSource {
     await settleWithin([...this.inflight], STOP_WAIT_MS);
     const pool = this.pool;
     this.pool = null;
-    if (pool) await settleWithin([pool.destroy()], STOP_WAIT_MS);
+    if (pool) await settleWithin([pool.then((p) => p.destroy())], STOP_WAIT_MS);
   }
 
   stats(): AccessLogStats {
@@ -124,19 +125,25 @@ export class AccessLogSource {
       this.fold(parseChunk(bytes, length), replayed);
       return;
     }
-    this.pool ??= new Piscina({
-      filename: PARSER_FILE,
-      minThreads: 0,
-      maxThreads: this.threads,
-      idleTimeout: 2000,
-      execArgv: workerExecArgv(process.execArgv),
-    });
-    const task: Promise<void> = this.pool.run({ bytes, length }, { transferList: [bytes.buffer as ArrayBuffer] }).then(
-      (batch: ParsedBatch) => this.fold(batch, replayed),
-      // Only when the pool is destroyed under the task (stop()) or a parser thread dies: the
-      // chunk's lines are lost, which must not become an unhandled rejection in the host.
-      () => undefined,
+    this.pool ??= import('piscina').then(
+      ({ Piscina }) =>
+        new Piscina({
+          filename: PARSER_FILE,
+          minThreads: 0,
+          maxThreads: this.threads,
+          idleTimeout: 2000,
+          execArgv: workerExecArgv(process.execArgv),
+        }),
     );
+    const pool = this.pool;
+    const task: Promise<void> = pool
+      .then((p) => p.run({ bytes, length }, { transferList: [bytes.buffer as ArrayBuffer] }))
+      .then(
+        (batch: ParsedBatch) => this.fold(batch, replayed),
+        // Only when the pool is destroyed under the task (stop()) or a parser thread dies: the
+        // chunk's lines are lost, which must not become an unhandled rejection in the host.
+        () => undefined,
+      );
     const tracked = task.finally(() => this.inflight.delete(tracked));
     this.inflight.add(tracked);
     // Backpressure: never more than two chunks per thread in flight.
