@@ -9,8 +9,12 @@
  *                such monitor adds to the request path
  * One process for all three, so per-process effects (JIT decisions, core placement, heap
  * layout), which vary more between processes than the effect being measured, cancel out.
+ *   cpu          prints "cpu <ns>": the CPU time the main thread (the one serving requests) has
+ *                used so far, from /proc/thread-self/schedstat (nanoseconds, user and kernel),
+ *                so the dashboard's own threads are not counted against the request path
  * Prints {"port":N} once listening and "ok <mode>" after each switch.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -49,6 +53,10 @@ const server = http.createServer((_req, res) => {
 });
 
 createInterface({ input: process.stdin }).on('line', (mode) => {
+  if (mode === 'cpu') {
+    process.stdout.write(`cpu ${readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]}\n`);
+    return;
+  }
   probe.detach();
   prom = false;
   stopVitals();

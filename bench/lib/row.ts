@@ -13,6 +13,11 @@ export interface Row {
   ratio: number | null;
   target: string;
   met: boolean;
+  /**
+   * The runs of a throughput row disagreed beyond the row's stated tolerance: the figure is the
+   * machine's noise, and the row is shown as unstable rather than as a pass or a fail.
+   */
+  unstable?: boolean;
   note?: string;
 }
 

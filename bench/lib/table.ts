@@ -17,11 +17,17 @@ export function figure(f: Figure | null): string {
   return f.runs > 1 && f.worst !== f.median ? `${num(f.median)} ${f.unit} (worst ${num(f.worst)})` : `${num(f.median)} ${f.unit}`;
 }
 
+/** unstable: a throughput row whose rounds disagreed (see Row.unstable) is neither a pass nor a fail. */
+export function verdict(r: Row): string {
+  if (r.unstable) return 'unstable';
+  return r.met ? 'yes' : '**no**';
+}
+
 export function markdownTable(rows: readonly Row[]): string {
   const head = '| row | threadboard | reference (same run) | ratio | target | met |\n| --- | --- | --- | --- | --- | --- |';
   const lines = rows.map(
     (r) =>
-      `| ${r.name} | ${figure(r.threadboard)} | ${r.reference ? `${figure(r.reference)}: ${r.referenceWhat}` : '—'} | ${r.ratio === null ? '—' : num(r.ratio)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
+      `| ${r.name} | ${figure(r.threadboard)} | ${r.reference ? `${figure(r.reference)}: ${r.referenceWhat}` : '—'} | ${r.ratio === null ? '—' : num(r.ratio)} | ${r.target} | ${verdict(r)} |`,
   );
   return [head, ...lines].join('\n');
 }

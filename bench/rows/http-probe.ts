@@ -11,11 +11,19 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { BenchContext, Row } from '../lib/row.js';
 import { childFile } from '../lib/child.js';
-import { median, throughput } from '../lib/stats.js';
+import { cost, median, throughput } from '../lib/stats.js';
 
 type Mode = 'none' | 'threadboard' | 'prom-client' | 'vitals';
 
-async function serverChild(): Promise<{ url: string; use(mode: Mode): Promise<void>; close(): Promise<void> }> {
+interface Server {
+  url: string;
+  use(mode: Mode): Promise<void>;
+  /** CPU ns the server's main thread has used so far. */
+  cpuNs(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function serverChild(): Promise<Server> {
   const child = spawn(process.execPath, [childFile('http-server').pathname], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (): Promise<string> => {
@@ -30,12 +38,41 @@ async function serverChild(): Promise<{ url: string; use(mode: Mode): Promise<vo
       child.stdin.write(`${mode}\n`);
       if ((await next()) !== `ok ${mode}`) throw new Error(`the bench server did not switch to ${mode}`);
     },
+    async cpuNs() {
+      child.stdin.write('cpu\n');
+      const line = await next();
+      if (!line.startsWith('cpu ')) throw new Error(`the bench server answered ${line} to cpu`);
+      return Number(line.slice(4));
+    },
     async close() {
       child.stdin.end();
       await once(child, 'exit');
     },
   };
 }
+
+/**
+ * Server CPU per request at a fixed offered load well below saturation: the same request count
+ * in every mode, so what differs is the work per request, not how fast a noisy machine let
+ * autocannon go.
+ */
+const OFFERED_RPS = 3000;
+
+async function cpuPerRequestUs(server: Server, requests: number): Promise<number> {
+  const before = await server.cpuNs();
+  const r = await autocannon({ url: server.url, connections: 10, amount: requests, overallRate: OFFERED_RPS });
+  const used = (await server.cpuNs()) - before;
+  const served = r.requests.total;
+  if (served < requests * 0.99) throw new Error(`only ${served} of ${requests} requests were served`);
+  return used / 1000 / served;
+}
+
+/** Throughput rounds agree when every per-round ratio is within this of their median. */
+const THROUGHPUT_TOLERANCE = 0.05;
+const unstable = (ratios: readonly number[]): boolean => {
+  const m = median(ratios);
+  return ratios.some((r) => Math.abs(r - m) > THROUGHPUT_TOLERANCE);
+};
 
 export async function httpProbeRows(ctx: BenchContext): Promise<Row[]> {
   const seconds = ctx.quick ? 1 : 2;
@@ -44,6 +81,9 @@ export async function httpProbeRows(ctx: BenchContext): Promise<Row[]> {
   const vsNone: number[] = [];
   const vsProm: number[] = [];
   const vitalsVsProbe: number[] = [];
+  const cpu: Record<'none' | 'threadboard' | 'prom-client', number[]> = { none: [], threadboard: [], 'prom-client': [] };
+  const cpuVsNone: number[] = [];
+  const cpuVsProm: number[] = [];
   const server = await serverChild();
   try {
     // Warm-up: the JIT compiles the handler, the probe and prom-client before anything counts.
@@ -66,6 +106,19 @@ export async function httpProbeRows(ctx: BenchContext): Promise<Row[]> {
       vsProm.push(got.threadboard! / got['prom-client']!);
       vitalsVsProbe.push(got.vitals! / got.threadboard!);
     }
+    const cpuModes = ['none', 'threadboard', 'prom-client'] as const;
+    const requests = OFFERED_RPS * (ctx.quick ? 1 : 4);
+    for (let round = 0; round < ctx.reps(10, 2); round++) {
+      const order = round % 2 ? [...cpuModes].reverse() : cpuModes;
+      const got: Partial<Record<(typeof cpuModes)[number], number>> = {};
+      for (const mode of order) {
+        await server.use(mode);
+        got[mode] = await cpuPerRequestUs(server, requests);
+        cpu[mode].push(got[mode]);
+      }
+      cpuVsNone.push(got.threadboard! / got.none!);
+      cpuVsProm.push(got.threadboard! / got['prom-client']!);
+    }
   } finally {
     await server.close();
   }
@@ -76,7 +129,34 @@ export async function httpProbeRows(ctx: BenchContext): Promise<Row[]> {
   const rProm = median(vsProm);
   const rVitals = median(vitalsVsProbe);
   const spread = (r: number[]): string => `per-round ratios ${Math.min(...r).toFixed(3)}–${Math.max(...r).toFixed(3)}`;
+  const agree = `rounds agree when each is within ${THROUGHPUT_TOLERANCE} of the median, else unstable`;
+  const cNone = median(cpuVsNone);
+  const cProm = median(cpuVsProm);
+  const probeUs = median(cpu.threadboard) - median(cpu.none);
+  const promUs = median(cpu['prom-client']) - median(cpu.none);
   return [
+    {
+      name: 'HTTP probe: CPU per request vs none',
+      what: `server main-thread CPU per request at ${OFFERED_RPS} req/s offered (below saturation), dashboard running`,
+      threadboard: cost(cpu.threadboard, 'µs'),
+      reference: cost(cpu.none, 'µs'),
+      referenceWhat: 'same server, no instrumentation',
+      ratio: cNone,
+      target: 'ratio ≤ 1.03',
+      met: cNone <= 1.03,
+      note: `median of paired per-round ratios, ${spread(cpuVsNone)}; the probe adds ${probeUs.toFixed(2)} µs per request`,
+    },
+    {
+      name: 'HTTP probe: CPU per request vs prom-client',
+      what: `server main-thread CPU per request at ${OFFERED_RPS} req/s offered (below saturation), dashboard running`,
+      threadboard: cost(cpu.threadboard, 'µs'),
+      reference: cost(cpu['prom-client'], 'µs'),
+      referenceWhat: 'same server, prom-client Histogram per request',
+      ratio: cProm,
+      target: 'ratio < 1',
+      met: cProm < 1,
+      note: `median of paired per-round ratios, ${spread(cpuVsProm)}; prom-client adds ${promUs.toFixed(2)} µs per request, the probe ${probeUs.toFixed(2)}`,
+    },
     {
       name: 'HTTP probe vs none',
       what: 'autocannon req/s, hello-world node:http, dashboard running',
@@ -86,7 +166,8 @@ export async function httpProbeRows(ctx: BenchContext): Promise<Row[]> {
       ratio: rNone,
       target: 'ratio ≥ 0.97',
       met: rNone >= 0.97,
-      note: `median of per-round ratios; ${spread(vsNone)}`,
+      unstable: unstable(vsNone),
+      note: `median of per-round ratios; ${spread(vsNone)}; ${agree}`,
     },
     {
       name: 'HTTP probe vs prom-client',
@@ -97,7 +178,8 @@ export async function httpProbeRows(ctx: BenchContext): Promise<Row[]> {
       ratio: rProm,
       target: 'ratio > 1',
       met: rProm > 1,
-      note: `median of per-round ratios; ${spread(vsProm)}`,
+      unstable: unstable(vsProm),
+      note: `median of per-round ratios; ${spread(vsProm)}; ${agree}`,
     },
     {
       name: 'HTTP probe with a second vitals monitor',
@@ -108,7 +190,8 @@ export async function httpProbeRows(ctx: BenchContext): Promise<Row[]> {
       ratio: rVitals,
       target: 'ratio ≥ 0.98',
       met: rVitals >= 0.98,
-      note: `what process vitals add to the request path; median of per-round ratios; ${spread(vitalsVsProbe)}`,
+      unstable: unstable(vitalsVsProbe),
+      note: `what process vitals add to the request path; median of per-round ratios; ${spread(vitalsVsProbe)}; ${agree}`,
     },
   ];
 }
