@@ -283,9 +283,10 @@ describe('the terminal dashboard under tmux', () => {
       10_000,
       50,
     );
-    // Within a second of the key each, give or take the capture round trips of a busy machine.
-    expect(crashed - pressed).toBeLessThan(1500);
-    expect(recovered.at - crashed).toBeLessThan(1500);
+    // Drawn when it happens, not at some later refresh: within a second of the key each, plus the
+    // capture round trips (a tmux process per look) of a loaded machine, which took 1.5 s in CI.
+    expect(crashed - pressed).toBeLessThan(3000);
+    expect(recovered.at - crashed).toBeLessThan(3000);
     expect(boxText(recovered.text, 'Events')).toMatch(
       /coordinator recovered: first fresh sample \d+(\.\d+)? ms after it died|coordinator restarted/,
     );

@@ -18,6 +18,11 @@ import { redactUrl, type ResolvedCluster } from './options.js';
 import { TransportStats, type Transport, type TransportState } from './transport.js';
 
 const PUBLISH_TIMEOUT_MS = 2000;
+/**
+ * How long a first getFleet() waits for the stored reports while Redis answers, slowly (a loaded
+ * machine, a far Redis). When Redis cannot be reached, it answers as soon as that is known.
+ */
+const CATCH_UP_MS = 8000;
 /** Nodes read per MGET when loading the stored reports. */
 const LOAD_CHUNK = 100;
 /** The index is trimmed of long-gone nodes every this many publishes (not every time: it is O(log n)). */
@@ -162,22 +167,42 @@ export class RedisTransport implements Transport {
       // Subscribed first, then the stored reports: nothing published in between is missed.
       sub
         .subscribe(this.keys.channel)
-        .then(() => {
+        .then(async () => {
           this.subscribedOnce = true;
+          // The stored reports are read on the other connection (a subscribed one can send
+          // nothing else), which may still be connecting: reading before it is ready would
+          // skip them and show a late viewer an empty fleet.
+          await this.pubReady();
           return this.load();
         })
         .catch((err: unknown) => this.stats.error(err))
         .finally(firstRead);
     });
+    // Redis unreachable: getFleet() answers now, with the transport's status and reason.
+    sub.once('error', () => firstRead());
     this.sub = sub;
     sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
       if (channel.toString() === this.keys.channel) this.onReport?.(message, false);
     });
     // A late viewer sees every node at once when Redis is there; when it is not, getFleet()
-    // answers after this bound with the transport's status, and the read runs on 'ready'.
+    // answers with the transport's status, and the read runs on 'ready'.
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([caughtUp, new Promise<void>((resolve) => (timer = setTimeout(resolve, PUBLISH_TIMEOUT_MS)))]);
+    await Promise.race([caughtUp, new Promise<void>((resolve) => (timer = setTimeout(resolve, CATCH_UP_MS)))]);
     clearTimeout(timer);
+  }
+
+  /** Resolves once the publishing connection is ready (or closed for good). */
+  private pubReady(): Promise<void> {
+    if (this.pub.status === 'ready' || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.pub.off('ready', done);
+        this.pub.off('end', done);
+        resolve();
+      };
+      this.pub.once('ready', done);
+      this.pub.once('end', done);
+    });
   }
 
   /** Reads every stored report (bounded by maxNodes) and hands each to the viewer; one read at a time. */
