@@ -5,7 +5,7 @@
  */
 import type { BenchContext, Row } from '../lib/row.js';
 import { childFile, runChild } from '../lib/child.js';
-import { cost } from '../lib/stats.js';
+import { cost, type Figure } from '../lib/stats.js';
 
 interface Start {
   importMs: number;
@@ -19,22 +19,15 @@ export async function startUpRows(ctx: BenchContext): Promise<Row[]> {
     dash.push(await runChild<Start>(childFile('start-time'), ['dashboard'], 60_000));
     raw.push(await runChild<Start>(childFile('start-time'), ['raw'], 60_000));
   }
-  const start = cost(
-    dash.map((d) => d.startMs),
-    'ms',
-  );
-  const rawStart = cost(
-    raw.map((r) => r.startMs),
-    'ms',
-  );
-  const imp = cost(
-    dash.map((d) => d.importMs),
-    'ms',
-  );
-  const bare = cost(
-    raw.map((r) => r.importMs),
-    'ms',
-  );
+  const ms = (runs: readonly Start[], key: keyof Start): Figure =>
+    cost(
+      runs.map((r) => r[key]),
+      'ms',
+    );
+  const start = ms(dash, 'startMs');
+  const rawStart = ms(raw, 'startMs');
+  const imp = ms(dash, 'importMs');
+  const bare = ms(raw, 'importMs');
   const sr = start.median / rawStart.median;
   return [
     {
