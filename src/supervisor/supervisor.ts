@@ -239,13 +239,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const transient = reason === 'resource';
     const overLimit = restartable && !transient && exceedsIntensity(this.recentRestarts, now, this.options.intensity);
     const willRestart = restartable && !overLimit;
-    this.emit('exit', { id: e.spec.id, threadId: thread.threadId, ...exit, willRestart });
 
+    // The status moves on before the exit is announced: a listener that reads the children (main
+    // pushes a snapshot on this event) must see the child restarting or failed, not still running.
     if (!restartable) {
       e.status = cls.kind === 'crash' && this.state === 'running' ? 'failed' : 'stopped';
+      this.emit('exit', { id: e.spec.id, threadId: thread.threadId, ...exit, willRestart });
       return;
     }
     if (overLimit) {
+      this.emit('exit', { id: e.spec.id, threadId: thread.threadId, ...exit, willRestart });
       this.giveUp(e, exit);
       return;
     }
@@ -272,6 +275,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         : { at: now, threadId: member === e ? thread.threadId : (member.thread?.threadId ?? null), delayMs };
       this.cancelRestart(member);
     }
+    this.emit('exit', { id: e.spec.id, threadId: thread.threadId, ...exit, willRestart });
     void this.restartGroupAfter(group, delayMs);
   }
 
