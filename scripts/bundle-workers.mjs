@@ -8,7 +8,7 @@
  *   node scripts/bundle-workers.mjs [distDir]
  */
 import { build } from 'esbuild';
-import { readdirSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const dist = path.resolve(process.argv[2] ?? 'dist');
@@ -20,6 +20,7 @@ if (entries.length === 0) {
   console.error(`bundle-workers: no thread entry points in ${dir}; run tsc first`);
   process.exit(1);
 }
+// tsc writes maps for `npm run build`, not for the package (tsconfig.build.json): follow it.
 const withMaps = entries.some((f) => existsSync(`${f}.map`));
 await build({
   entryPoints: entries,
@@ -33,8 +34,3 @@ await build({
   sourcemap: withMaps,
   logLevel: 'warning',
 });
-for (const f of entries) {
-  // The bundle is self-contained: the per-module type declarations of an entry point stay, its
-  // inputs' maps are folded into the bundle's own.
-  if (!withMaps) rmSync(`${f}.map`, { force: true });
-}

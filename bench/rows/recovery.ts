@@ -43,16 +43,18 @@ async function timeRecovery(
 /** ms from asking `target` to hang to the supervisor reporting it exited as hung. */
 async function timeHangDetection(dash: Dashboard, watch: DashboardWatch, target: string): Promise<number> {
   const old = (await dash.getDashboard()).workers.find((w) => w.name === target)!.threadId;
+  const exits = watch.exits.length;
+  const recoveries = watch.recoveries.length;
   const t0 = performance.now();
   await dash.crash(target, 'hang');
   await watch.waitFor(
     `${target} seen hung`,
-    () => watch.exits.find((e) => e.target === target && e.threadId === old && e.reason === 'hang') ?? null,
+    () => watch.exits.slice(exits).find((e) => e.target === target && e.threadId === old && e.reason === 'hang') ?? null,
     20_000,
   );
   const ms = performance.now() - t0;
   // The replacement must be up before the next fault, or that fault would meet a restarting worker.
-  await watch.waitFor(`${target} back`, () => watch.recoveries.find((r) => r.target === target && r.threadId !== old) ?? null, 20_000);
+  await watch.waitFor(`${target} back`, () => watch.recoveries.slice(recoveries).find((r) => r.target === target) ?? null, 20_000);
   return ms;
 }
 

@@ -145,6 +145,20 @@ function onFrame(m) {
 }
 
 /**
+ * A table row of text cells, each with its class: rows that are rebuilt whole from each frame.
+ * @param {ReadonlyArray<readonly [string, string | null | undefined]>} cells
+ */
+function cellsRow(cells) {
+  const tr = document.createElement('tr');
+  for (const [cls, value] of cells) {
+    const td = tr.insertCell();
+    td.className = cls;
+    td.textContent = value ?? '';
+  }
+  return tr;
+}
+
+/**
  * Cluster mode's section: the engine's fleet view as it is, one row per node; hidden without one.
  * @param {HelloFrame['fleet']} f
  */
@@ -158,10 +172,7 @@ function renderFleet(f) {
   $('fleet-link').textContent = text.link ?? '';
   const body = /** @type {HTMLTableSectionElement} */ ($('fleet-nodes').querySelector('tbody'));
   const rows = text.rows.map((r) => {
-    const tr = document.createElement('tr');
-    tr.dataset.node = r.node;
-    tr.classList.toggle('self', r.self);
-    for (const [cls, value] of /** @type {const} */ ([
+    const tr = cellsRow([
       ['node', r.node],
       ['host', r.host],
       ['status', r.status],
@@ -171,11 +182,9 @@ function renderFleet(f) {
       ['host-cpu', r.hostCpu],
       ['total', r.total],
       ['seen', r.seen],
-    ])) {
-      const td = tr.insertCell();
-      td.className = cls;
-      td.textContent = value;
-    }
+    ]);
+    tr.dataset.node = r.node;
+    tr.classList.toggle('self', r.self);
     return tr;
   });
   body.replaceChildren(...rows);
@@ -318,9 +327,7 @@ function renderApp(s) {
   $('card-app').hidden = rows.length === 0;
   find(document, '#app tbody').replaceChildren(
     ...rows.map((r) => {
-      const tr = document.createElement('tr');
-      tr.dataset.name = r.name;
-      for (const [cls, value] of [
+      const tr = cellsRow([
         ['name', r.name],
         ['type', r.type],
         ['value num', r.value],
@@ -328,11 +335,8 @@ function renderApp(s) {
         ['p50 num', r.p50],
         ['p99 num', r.p99],
         ['avg num', r.avg],
-      ]) {
-        const td = tr.insertCell();
-        td.className = cls ?? '';
-        td.textContent = value ?? '';
-      }
+      ]);
+      tr.dataset.name = r.name;
       return tr;
     }),
   );
