@@ -96,6 +96,14 @@ async function underLoad(file: string, opts: { lines: number; rate: number; dela
   }
 }
 
+/** One line with every figure of a run under load: printed, and carried by each assertion (CI keeps only the log's end). */
+function describeRun(label: string, r: Awaited<ReturnType<typeof underLoad>>): string {
+  return (
+    `${label} (${ROTATE_WITH}): counted ${r.total} of ${r.w.written}, ${r.inFiles} left in the files, ` +
+    `tail -F printed ${r.tailLines} (${r.log.truncations} truncations seen)`
+  );
+}
+
 describe('rotation, as tail -F sees it', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'threadboard-rotation-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -170,8 +178,10 @@ describe('rotation, as tail -F sees it', () => {
     }
   });
 
-  // THREADBOARD_ROTATION_LINES=16000 runs the issue's full scenario (40 s).
-  const LINES = Number(process.env.THREADBOARD_ROTATION_LINES ?? 4000);
+  // The issue's scenario, whole (40 s): 0.1 % of it is 16 lines over five rotations. A quarter
+  // of it (4,000 lines, 4 allowed) failed once on a loaded CI machine, where each copy-to-truncate
+  // window (the only time a line exists nowhere but in the live file) lasts longer.
+  const LINES = Number(process.env.THREADBOARD_ROTATION_LINES ?? 16000);
 
   it(`five copytruncates while ${LINES} lines are written at 400/s: at most 0.1 % lost, none counted twice`, async () => {
     const every = Math.floor(((LINES / 400) * 1000) / 6);
@@ -181,29 +191,25 @@ describe('rotation, as tail -F sees it', () => {
       delays: [every, every, every, every, every],
       pollMs: 250,
     });
-    console.log(
-      `copytruncate ×5 at 400 lines/s (${ROTATE_WITH}): counted ${r.total} of ${r.w.written}, ${r.inFiles} left in the files, ` +
-        `tail -F printed ${r.tailLines} (${r.log.truncations} truncations seen)`,
-    );
-    expect(r.log.truncations).toBe(5);
-    expect(r.total).toBeLessThanOrEqual(r.w.written);
-    r.byClass.forEach((n, i) => expect(n).toBeLessThanOrEqual(r.w.byClass[i]!));
-    expect(r.w.written - r.total).toBeLessThanOrEqual(Math.ceil(r.w.written * 0.001));
-  });
+    const figures = describeRun('copytruncate ×5 at 400 lines/s', r);
+    console.log(figures);
+    expect(r.log.truncations, figures).toBe(5);
+    expect(r.total, figures).toBeLessThanOrEqual(r.w.written);
+    r.byClass.forEach((n, i) => expect(n, figures).toBeLessThanOrEqual(r.w.byClass[i]!));
+    expect(r.w.written - r.total, figures).toBeLessThanOrEqual(Math.ceil(r.w.written * 0.001));
+  }, 120_000);
 
   it('a storm of 100 copytruncates 5–30 ms apart at pollMs 50: none counted twice, nearly all counted', async () => {
     const delays = [300, ...Array.from({ length: 99 }, (_, i) => 5 + ((i * 7) % 26))];
     const r = await underLoad(path.join(dir, 'storm.log'), { lines: 2000, rate: 1000, delays, pollMs: 50 });
-    console.log(
-      `copytruncate storm (${ROTATE_WITH}): counted ${r.total} of ${r.w.written}, ${r.inFiles} left in the files, ` +
-        `tail -F printed ${r.tailLines} (${r.log.truncations} truncations seen)`,
-    );
-    expect(r.total).toBeLessThanOrEqual(r.w.written);
-    r.byClass.forEach((n, i) => expect(n).toBeLessThanOrEqual(r.w.byClass[i]!));
+    const figures = describeRun('copytruncate storm', r);
+    console.log(figures);
+    expect(r.total, figures).toBeLessThanOrEqual(r.w.written);
+    r.byClass.forEach((n, i) => expect(n, figures).toBeLessThanOrEqual(r.w.byClass[i]!));
     // Before: 720 of 2,000. A generation written and rotated away entirely between two looks
     // is not seen (tail -F loses those too when it is not scheduled in time).
     // Here 1957-1990 of 2,000 on a quiet machine; 1733 at a load average of 10 (the follower not
     // scheduled between two rotations): the bound is for a loaded CI machine.
-    expect(r.total).toBeGreaterThanOrEqual(r.w.written * 0.8);
+    expect(r.total, figures).toBeGreaterThanOrEqual(r.w.written * 0.8);
   });
 });
