@@ -1,6 +1,6 @@
 // Issue 11: a late viewer sees the whole fleet in its first answer, even when its publishing
-// connection (which reads the stored reports) comes up after its subscriber. Found on a loaded
-// machine, where the subscriber won the race and the first getFleet() showed an empty fleet;
+// connection (which reads the stored reports) comes up after its reader. Found on a loaded
+// machine, where the reader won the race and the first getFleet() showed an empty fleet;
 // reproduced here by a real TCP proxy in front of a real redis-server that holds the viewer's
 // first connection (the publishing one, opened at start) for 1.5 s.
 import net from 'node:net';
@@ -45,7 +45,7 @@ async function slowFirstConnection(port: number, holdMs: number): Promise<{ url:
 }
 
 describe('a late viewer', () => {
-  it('whose publishing connection comes up after its subscriber still sees every node in its first answer', async () => {
+  it('whose publishing connection comes up after its reader still sees every node in its first answer', async () => {
     const redis = await startRedis();
     cleanup.push(() => redis.stop());
     for (const name of ['web-1', 'web-2']) {

@@ -1,7 +1,7 @@
 /**
  * Simulated fleet nodes for the viewer benchmark: N nodes, each publishing a realistic report
- * once per interval exactly as a real node does (one pipeline: PUBLISH, SET with a TTL, ZADD to
- * the index), spread evenly over the interval. Reports carry growing cumulative counts and a
+ * once per interval exactly as a real node does (the same pipeline: redis-report.ts), spread
+ * evenly over the interval. Reports carry growing cumulative counts and a
  * latency histogram shaped like a real service (log-normal around 20 ms, a slow tail), so they
  * are the size real ones are. One process plays every node: cheaper than N processes, and the
  * viewer cannot tell.
@@ -11,6 +11,7 @@
 import { Redis } from 'ioredis';
 import { bucketIndex, BUCKET_COUNT } from '../../src/shared/histogram.js';
 import { fleetKeys, reportTtlMs } from '../../src/cluster/redis-keys.js';
+import { queueReport } from '../../src/cluster/redis-report.js';
 import { toSparse } from '../../src/cluster/sparse-histogram.js';
 import { encodeReport, type NodeReport } from '../../src/cluster/wire.js';
 
@@ -90,11 +91,7 @@ while (Date.now() < end) {
   const encoded = encodeReport(n.report);
   bytes += Buffer.byteLength(encoded);
   published += 1;
-  void redis
-    .pipeline()
-    .publish(keys.channel, encoded)
-    .set(keys.node(n.report.node), encoded, 'PX', ttl)
-    .zadd(keys.index, n.report.timeMs, n.report.node)
+  void queueReport(redis.pipeline(), keys, { node: n.report.node, encoded, nowMs: n.report.timeMs, ttlMs: ttl, fleetSize: NODES })
     .exec()
     .catch(() => undefined);
   tick += 1;

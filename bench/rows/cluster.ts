@@ -51,8 +51,8 @@ async function publisherCost(
 
 async function reportBytes(redis: LocalRedis, seconds: number): Promise<number[]> {
   const sizes: number[] = [];
-  const sub = new Redis(redis.url);
-  sub.on('error', () => undefined);
+  const reader = new Redis(redis.url);
+  reader.on('error', () => undefined);
   const node = await startFleetNode({ redis: redis.url, name: 'bench-bytes', node: 'busy-1', intervalMs: 1000 });
   // Varied latencies (1 ms to 300 ms) and some errors: a wide histogram, the larger reports.
   const load = new FleetLoad({
@@ -61,14 +61,14 @@ async function reportBytes(redis: LocalRedis, seconds: number): Promise<number[]
     path: (i) => `/?ms=${[1, 2, 5, 10, 20, 40, 80, 300][i % 8]}${i % 50 === 0 ? '&status=500' : ''}`,
   });
   try {
-    await sub.subscribe(fleetKeys('bench-bytes').channel);
-    sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => sizes.push(message.length));
     load.start({ name: 'busy-1', port: node.port });
     await new Promise((r) => setTimeout(r, seconds * 1000));
+    // Every report the node published is still in the stream (it is capped far above this).
+    for (const [, fields] of await reader.xrangeBuffer(fleetKeys('bench-bytes').stream, '-', '+')) sizes.push(fields[1]?.length ?? 0);
   } finally {
     await load.stop();
     await node.stop();
-    sub.disconnect();
+    reader.disconnect();
   }
   return sizes;
 }

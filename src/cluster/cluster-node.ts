@@ -1,7 +1,7 @@
 /**
  * One process's part in a fleet: it publishes its report every interval (a node) and, once
  * something asks for the fleet (getFleet(), a front end), listens to everyone's (a viewer).
- * A node that nobody asks never subscribes, so N nodes cost N messages a second, not N².
+ * A node that nobody asks never reads, so N nodes cost N messages a second, not N².
  * Thin: the decisions are wire.ts, fleet-state.ts and fleet-view.ts; the I/O is the transport's.
  */
 import type { RequestCounts } from '../shared/request-counters.js';

@@ -1,6 +1,7 @@
 /**
- * Reports over Redis (ioredis): PUBLISH on the fleet's channel, plus the latest report in a key
- * with a TTL and the node's name in an index, all in one pipelined round trip per interval.
+ * Reports over Redis (ioredis): appended to the fleet's stream, plus the latest report in a key
+ * with a TTL and the node's name in an index, all in one pipelined round trip per interval
+ * (redis-report.ts). A viewer reads the stream in batches, BATCH_MS apart.
  *
  * Redis may be down at start, killed or slow at any time, and none of that may reach the host:
  * - no offline queue (enableOfflineQueue: false): a command while disconnected fails at once
@@ -9,11 +10,13 @@
  *   half-open (ioredis' commandTimeout, and our own timer in case that never fires);
  * - reconnects forever with capped, jittered backoff, so the fleet heals when Redis returns;
  * - every client error goes to a listener (ioredis prints unhandled 'error' events otherwise).
- * The subscriber is a second connection (a subscribed connection can send nothing else); it
- * (re)subscribes and re-reads the stored reports on every 'ready', so a viewer catches up at once.
+ * The reader is a second connection (a blocking read holds its connection); on every 'ready' it
+ * notes where the stream ends, then re-reads the stored reports, then reads the stream from
+ * there: a viewer catches up at once, and misses nothing published in between.
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { fleetKeys, reportTtlMs, type FleetKeys } from './redis-keys.js';
+import { INDEX_TTL_MS, queueReport, reportsIn, type StreamReply } from './redis-report.js';
 import { redactUrl, type ResolvedCluster } from './options.js';
 import { TransportStats, type Transport, type TransportState } from './transport.js';
 
@@ -27,8 +30,17 @@ const CATCH_UP_MS = 8000;
 const LOAD_CHUNK = 100;
 /** The index is trimmed of long-gone nodes every this many publishes (not every time: it is O(log n)). */
 const TRIM_EVERY = 10;
-/** How long the index itself lives after the last report (the keys carry the real TTL). */
-const INDEX_TTL_MS = 10 * 60_000;
+/**
+ * A viewer's pause between stream reads: what it adds to publish-to-view latency (the bound is
+ * 50 ms), against one wake-up per read instead of one per report.
+ */
+const BATCH_MS = 25;
+/** Reports per read; a full read is followed by the next at once, so a backlog drains at parse speed. */
+const READ_COUNT = 256;
+/** How long a read waits for a report when none is there (under the client's command timeout). */
+const BLOCK_MS = 1000;
+/** The pause after a failed read (WRONGTYPE from a hostile key, a timeout) before the next. */
+const READ_RETRY_MS = 1000;
 
 /** Reconnect delay: doubling from 100 ms, capped at 5 s, with jitter so a fleet does not reconnect in step. */
 export function reconnectDelayMs(attempt: number, random = Math.random): number {
@@ -43,7 +55,7 @@ function clientOptions(cluster: ResolvedCluster, role: string): RedisOptions {
     commandTimeout: PUBLISH_TIMEOUT_MS,
     connectTimeout: 5000,
     retryStrategy: (times) => reconnectDelayMs(times),
-    // Resubscribing is done here, on every 'ready', together with the catch-up read.
+    // Nothing to resubscribe (reports come from a stream); the catch-up runs on every 'ready'.
     autoResubscribe: false,
     enableReadyCheck: true,
     connectionName: `threadboard:${cluster.name}:${role}`,
@@ -55,6 +67,17 @@ function clientOptions(cluster: ResolvedCluster, role: string): RedisOptions {
   return options;
 }
 
+/** Resolves at the first of these events, and leaves no listener behind. */
+function firstOf(c: Redis, events: string[]): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      for (const e of events) c.off(e, done);
+      resolve();
+    };
+    for (const e of events) c.once(e, done);
+  });
+}
+
 export class RedisTransport implements Transport {
   private readonly keys: FleetKeys;
   private readonly ttlMs: number;
@@ -63,10 +86,16 @@ export class RedisTransport implements Transport {
   private sub: Redis | null = null;
   private inFlight = false;
   private publishes = 0;
+  /** The fleet's size as the index said at the last publish: the stream's cap. */
+  private fleetSize = 0;
+  /** Where the viewer reads the stream from ('$': what comes next), and the catch-up that must finish before it does. */
+  private lastId = '$';
+  private catchingUp: Promise<void> | null = null;
+  private pause: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
   private onReport: ((raw: string | Buffer, stored: boolean) => void) | null = null;
   private loading: Promise<void> | null = null;
   private closed = false;
-  private subscribedOnce = false;
+  private viewedOnce = false;
   /** A report made before the first connection: sent on 'ready' (one, the newest), so a node is in the fleet at once. */
   private beforeFirst: { node: string; encoded: string } | null = null;
   private readyAtMs = 0;
@@ -86,7 +115,7 @@ export class RedisTransport implements Transport {
         const first = this.beforeFirst;
         this.beforeFirst = null;
         if (first) this.publish(first.node, first.encoded);
-        if (this.subscribedOnce) void this.load();
+        if (this.viewedOnce) void this.load();
       } else if (this.beforeFirst) {
         // The first attempt failed: the held report is skipped like any other while Redis is away.
         this.beforeFirst = null;
@@ -126,12 +155,7 @@ export class RedisTransport implements Transport {
     this.inFlight = true;
     this.publishes += 1;
     const now = Date.now();
-    const p = this.pub
-      .pipeline()
-      .publish(this.keys.channel, encoded)
-      .set(this.keys.node(node), encoded, 'PX', this.ttlMs)
-      .zadd(this.keys.index, now, node)
-      .pexpire(this.keys.index, INDEX_TTL_MS);
+    const p = queueReport(this.pub.pipeline(), this.keys, { node, encoded, nowMs: now, ttlMs: this.ttlMs, fleetSize: this.fleetSize });
     if (this.publishes % TRIM_EVERY === 1) p.zremrangebyscore(this.keys.index, '-inf', now - INDEX_TTL_MS);
     let settled = false;
     const done = (ok: boolean, err?: unknown): void => {
@@ -151,6 +175,8 @@ export class RedisTransport implements Transport {
     p.exec().then(
       (results) => {
         const failed = results?.find(([err]) => err !== null)?.[0];
+        const size = results?.[5]?.[1];
+        if (typeof size === 'number') this.fleetSize = size;
         done(failed === undefined, failed ?? undefined);
       },
       (err: unknown) => done(false, err),
@@ -164,26 +190,12 @@ export class RedisTransport implements Transport {
     const caughtUp = new Promise<void>((resolve) => (firstRead = resolve));
     const sub = this.client('sub', (status) => {
       if (status !== 'connected') return;
-      // Subscribed first, then the stored reports: nothing published in between is missed.
-      sub
-        .subscribe(this.keys.channel)
-        .then(async () => {
-          this.subscribedOnce = true;
-          // The stored reports are read on the other connection (a subscribed one can send
-          // nothing else), which may still be connecting: reading before it is ready would
-          // skip them and show a late viewer an empty fleet.
-          await this.pubReady();
-          return this.load();
-        })
-        .catch((err: unknown) => this.stats.error(err))
-        .finally(firstRead);
+      this.catchingUp = this.catchUp(sub).finally(firstRead);
     });
     // Redis unreachable: getFleet() answers now, with the transport's status and reason.
     sub.once('error', () => firstRead());
     this.sub = sub;
-    sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
-      if (channel.toString() === this.keys.channel) this.onReport?.(message, false);
-    });
+    void this.readLoop(sub);
     // A late viewer sees every node at once when Redis is there; when it is not, getFleet()
     // answers with the transport's status, and the read runs on 'ready'.
     let timer: NodeJS.Timeout | undefined;
@@ -191,18 +203,71 @@ export class RedisTransport implements Transport {
     clearTimeout(timer);
   }
 
+  /**
+   * On every 'ready': where the stream ends now, then the stored reports; the stream is read
+   * from that end, so a report published in between is read (again, at worst: a stale one is
+   * rejected as such). After a reconnect the stream may be another server's: its end is read anew.
+   */
+  private async catchUp(sub: Redis): Promise<void> {
+    try {
+      this.viewedOnce = true;
+      const last = (await sub.xrevrange(this.keys.stream, '+', '-', 'COUNT', 1))[0];
+      this.lastId = last ? last[0] : '0-0';
+      // The stored reports are read on the other connection, which may still be connecting:
+      // reading before it is ready would skip them and show a late viewer an empty fleet.
+      await this.pubReady();
+      await this.load();
+    } catch (err) {
+      this.stats.error(err);
+    }
+  }
+
+  /** Reads the stream while the transport is open: never throws, never overlaps itself. */
+  private async readLoop(sub: Redis): Promise<void> {
+    while (!this.closed) {
+      if (sub.status !== 'ready') {
+        await firstOf(sub, ['ready', 'end']);
+        continue;
+      }
+      if (this.catchingUp) await this.catchingUp;
+      if (this.closed || sub.status !== 'ready') continue;
+      let full: boolean;
+      try {
+        const from = this.lastId;
+        const reply: StreamReply = await sub.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.keys.stream, from);
+        // A reconnect's catch-up moved the position meanwhile: its read comes next.
+        if (this.lastId !== from) continue;
+        const { reports, lastId } = reportsIn(reply, from);
+        this.lastId = lastId;
+        for (const r of reports) this.onReport?.(r, false);
+        full = reports.length >= READ_COUNT;
+      } catch (err) {
+        // A dropped connection fails the read in flight: 'ready' is awaited above, quietly.
+        if (sub.status === 'ready' && !this.closed) {
+          this.stats.error(err);
+          await this.wait(READ_RETRY_MS);
+        }
+        continue;
+      }
+      if (!full) await this.wait(BATCH_MS);
+    }
+  }
+
+  /** A pause that close() cuts short. */
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pause = null;
+        resolve();
+      }, ms);
+      this.pause = { timer, resolve };
+    });
+  }
+
   /** Resolves once the publishing connection is ready (or closed for good). */
   private pubReady(): Promise<void> {
     if (this.pub.status === 'ready' || this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.pub.off('ready', done);
-        this.pub.off('end', done);
-        resolve();
-      };
-      this.pub.once('ready', done);
-      this.pub.once('end', done);
-    });
+    return firstOf(this.pub, ['ready', 'end']);
   }
 
   /** Reads every stored report (bounded by maxNodes) and hands each to the viewer; one read at a time. */
@@ -229,8 +294,8 @@ export class RedisTransport implements Transport {
 
   state(): TransportState {
     const s = this.stats.snapshot();
-    // A viewer whose subscriber is down hears nothing, whatever the publishing link says.
-    if (this.sub && s.status === 'connected' && this.sub.status !== 'ready') s.status = this.subscribedOnce ? 'reconnecting' : 'connecting';
+    // A viewer whose reader is down hears nothing, whatever the publishing link says.
+    if (this.sub && s.status === 'connected' && this.sub.status !== 'ready') s.status = this.viewedOnce ? 'reconnecting' : 'connecting';
     return s;
   }
 
@@ -238,6 +303,11 @@ export class RedisTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     this.onReport = null;
+    if (this.pause) {
+      clearTimeout(this.pause.timer);
+      this.pause.resolve();
+      this.pause = null;
+    }
     // disconnect(), not quit(): quit() is a command, and would wait for a Redis that may be gone.
     for (const c of [this.pub, this.sub]) c?.disconnect();
     this.stats.set('closed');

@@ -20,7 +20,7 @@ export interface Transport {
    */
   publish(node: string, encoded: string): void;
   /**
-   * Starts receiving reports (subscribing, and reading the reports already stored so a late
+   * Starts receiving reports (reading the reports already stored, so a late
    * viewer sees the fleet at once). Resolves when that first read is done or could not be,
    * within a bound; never rejects.
    */

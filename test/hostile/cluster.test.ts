@@ -1,4 +1,4 @@
-// Issue 11: what Redis, or anyone who can publish on the fleet's channel, must not do to a host.
+// Issue 11: what Redis, or anyone who can write to the fleet's stream, must not do to a host.
 // Scenarios that could kill a host run in a child host process (scenario.ts); nodes are child
 // processes serving real HTTP; Redis is a real redis-server started, killed and restarted here.
 import net from 'node:net';
@@ -32,7 +32,7 @@ const REQUIRE_IOREDIS = `const { Redis } = (await import('node:module')).createR
 const byName = (f: FleetView, name: string) => f.nodes.find((n) => n.node === name);
 
 describe('cluster mode in a hostile world', () => {
-  it('counts and drops malformed, oversized, foreign and excess messages on the channel and in the keys; the host never notices', async () => {
+  it('counts and drops malformed, oversized, foreign and excess messages in the stream and in the keys; a flood is capped; the host never notices', async () => {
     const r = await redis();
     const result = await runScenario(
       `
@@ -42,7 +42,9 @@ describe('cluster mode in a hostile world', () => {
       dash.recordRequest({ durationMs: 2, status: 200 });
       await until('its own report', async () => (await dash.getFleet()).nodes.length === 1);
       const evil = new Redis(url);
-      const ch = 'threadboard:{shop}:reports';
+      const stream = 'threadboard:{shop}:reports';
+      const add = (r) => evil.xadd(stream, '*', 'r', r);
+      const rejected = async () => (await dash.getFleet()).transport.rejected;
       const good = JSON.stringify({ v: 1, cluster: 'shop', node: 'forged-0', host: 'h', pid: 1, started: 1, seq: 1, t: Date.now(), every: 1000, lean: false, engine: 'running',
         req: { n: 5, s: [0, 5, 0, 0, 0], timed: 5, us: 50, act: 0, h: [100, 5] }, iv: null, cpu: null, mem: null, proc: null });
       const junk = [
@@ -51,23 +53,33 @@ describe('cluster mode in a hostile world', () => {
         good.replace('"shop"', '"other"'), good.replace('"v":1', '"v":9'), good.replace('"n":5', '"n":-5'),
         good.replace('"forged-0"', '"../../etc/passwd"'), good.replace('[100,5]', '[100,5,0,1]'), good.replace('"pid":1', '"pid":1,"__proto__":{"x":1}'),
       ];
-      for (const j of junk) await evil.publish(ch, j);
+      for (const j of junk) await add(j);
+      // An entry that is not one report field: counted as not JSON.
+      await evil.xadd(stream, '*', 'x', '1', 'y', '2');
+      await until('the junk read', async () => (await rejected()).schema >= 6);
       // Stored junk a late viewer reads: a bad key value, and index entries with no key.
       await evil.set('threadboard:{shop}:node:evil', 'garbage');
       await evil.zadd('threadboard:{shop}:nodes', Date.now(), 'evil', Date.now(), 'nobody');
       // Well-formed reports from 40 made-up nodes: accepted while there is room (anyone who can
       // publish can add a node), then counted and dropped past maxNodes.
-      for (let i = 0; i < 40; i++) await evil.publish(ch, good.replace('forged-0', 'forged-' + i));
-      // A flood of junk (about 17 MB: below Redis' 32 MB output limit for a subscriber, past which
-      // Redis itself would cut the viewer off): the viewer's memory stays flat.
+      for (let i = 0; i < 40; i++) await add(good.replace('forged-0', 'forged-' + i));
+      const before = await until('the forged nodes read', async () => { const r = await rejected(); return r['too-many-nodes'] >= 21 ? r : null; });
+      // A flood of junk (about 17 MB), then one more forged node: when the viewer has read that,
+      // it has read the flood, or what of it the real node's cap left in the stream. The viewer
+      // reads at most a few hundred entries at a time: its memory stays flat; and Redis's too.
       global.gc(); const heap0 = process.memoryUsage().heapUsed;
-      for (let i = 0; i < 10_000; i++) evil.publish(ch, i % 20 === 0 ? 'x'.repeat(33_000) : '{"v":1,"cluster":"shop"}').catch(() => {});
-      await evil.ping();
-      const f = await until('the flood read', async () => { const f = await dash.getFleet(); return f.transport.rejected.schema >= 9_506 && f.transport.rejected.oversized >= 501 ? f : null; }, 20_000);
+      for (let i = 0; i < 10_000; i++) add(i % 20 === 0 ? 'x'.repeat(33_000) : '{"v":1,"cluster":"shop"}').catch(() => {});
+      await add(good.replace('forged-0', 'forged-last'));
+      const f = await until('the flood read', async () => { const f = await dash.getFleet(); return f.transport.rejected['too-many-nodes'] >= 22 ? f : null; }, 20_000);
       global.gc(); const heapGrowthMiB = (process.memoryUsage().heapUsed - heap0) / 1048576;
+      const floodRead = { schema: f.transport.rejected.schema - before.schema, oversized: f.transport.rejected.oversized - before.oversized };
+      // The real node's next report trims the stream to its cap.
+      const published = f.transport.published;
+      await until('a report after the flood', async () => (await dash.getFleet()).transport.published > published);
+      const streamLength = await evil.xlen(stream);
       const late = await startDashboard({ builtins: ['requests'], httpProbe: false, cluster: { redis: url, name: 'shop', publish: false } });
       const l = await late.getFleet();
-      print({ names: f.nodes.map((n) => n.node + ':' + n.status).join(','), rejected: f.transport.rejected, received: f.transport.received, nodes: f.nodes.length, real: f.nodes.find((n) => n.node === 'real')?.requests.total, heapGrowthMiB, lateRejected: l.transport.rejected, lateNodes: l.nodes.map((n) => n.node) });
+      print({ names: f.nodes.map((n) => n.node + ':' + n.status).join(','), rejected: f.transport.rejected, received: f.transport.received, nodes: f.nodes.length, real: f.nodes.find((n) => n.node === 'real')?.requests.total, heapGrowthMiB, floodRead, streamLength, lateRejected: l.transport.rejected, lateNodes: l.nodes.map((n) => n.node) });
       evil.disconnect();
       await late.stop();
       await dash.stop();
@@ -81,13 +93,23 @@ describe('cluster mode in a hostile world', () => {
       nodes: number;
       real: number;
       heapGrowthMiB: number;
+      floodRead: { schema: number; oversized: number };
+      streamLength: number;
       lateRejected: Record<string, number>;
       lateNodes: string[];
     };
     // '{}' has no version: it counts as one of another version.
-    expect(out.rejected).toMatchObject({ 'not-json': 1, foreign: 1, version: 2, 'too-many-nodes': 21 });
-    expect(out.rejected.oversized).toBe(500 + 1);
-    expect(out.rejected.schema).toBe(9_500 + 6);
+    // The entry without a report field is handed on as an empty report: not JSON.
+    expect(out.rejected).toMatchObject({ 'not-json': 2, foreign: 1, version: 2, 'too-many-nodes': 22 });
+    // Of the flood, what was read was counted, nothing more (the rest was trimmed unread).
+    expect(out.rejected.oversized).toBe(1 + out.floodRead.oversized);
+    expect(out.rejected.schema).toBe(6 + out.floodRead.schema);
+    expect(out.floodRead.oversized).toBeLessThanOrEqual(500);
+    expect(out.floodRead.schema).toBeLessThanOrEqual(9_500);
+    expect(out.floodRead.schema + out.floodRead.oversized).toBeGreaterThan(0);
+    // Redis holds a capped stream whatever is written to it: 128 reports, plus what approximate
+    // trimming leaves (up to a macro node, 100 entries).
+    expect(out.streamLength).toBeLessThanOrEqual(400);
     expect(out.nodes).toBe(20);
     expect(out.real).toBe(1);
     expect(out.heapGrowthMiB).toBeLessThan(8);
@@ -157,7 +179,7 @@ describe('cluster mode in a hostile world', () => {
     expect(second.total).toBe(100);
   });
 
-  it('survives Redis being SIGKILLed and restarted under load: nodes reconnect with backoff, the viewer resubscribes, totals are exact again', async () => {
+  it('survives Redis being SIGKILLed and restarted under load: nodes reconnect with backoff, the viewer reads again, totals are exact again', async () => {
     const r = await redis();
     const a = await node({ redis: r.url, name: 'shop', node: 'web-1', intervalMs: 250, builtins: ['requests'] });
     const b = await node({ redis: r.url, name: 'shop', node: 'web-2', intervalMs: 250, builtins: ['requests'] });
@@ -198,19 +220,19 @@ describe('cluster mode in a hostile world', () => {
     expect(a.stderr() + b.stderr()).toBe('');
   });
 
-  it('a slow viewer never slows a publisher: subscribers that stop reading, and a viewer whose event loop is blocked', async () => {
+  it('a slow viewer never slows a publisher: readers that stop reading, and a viewer whose event loop is blocked', async () => {
     const r = await redis();
     const intervalMs = 250;
     const publisher = await startDashboard({ builtins: ['requests'], intervalMs, cluster: { redis: r.url, name: 'shop', node: 'pub' } });
     cleanup.push(() => publisher.stop());
-    // Five raw subscribers that subscribe and then never read a byte.
+    // Five raw readers that ask for the stream again and again and never read a byte of the answers.
     const stuck = await Promise.all(
       Array.from(
         { length: 5 },
         () =>
           new Promise<net.Socket>((resolve) => {
             const s = net.connect(r.port, '127.0.0.1', () => {
-              s.write('SUBSCRIBE threadboard:{shop}:reports\r\n', () => {
+              s.write('XRANGE threadboard:{shop}:reports - +\r\n'.repeat(50), () => {
                 s.pause();
                 resolve(s);
               });
@@ -220,10 +242,10 @@ describe('cluster mode in a hostile world', () => {
       ),
     );
     cleanup.push(async () => stuck.forEach((s) => s.destroy()));
-    // A flood on the channel fills their buffers (Redis holds what they do not read, up to its limit).
+    // A flood into the stream makes those answers large (Redis holds what they do not read).
     const flood = new Redis(r.url);
     cleanup.push(async () => flood.disconnect());
-    // A viewer process whose event loop is blocked for 3 s after it subscribed.
+    // A viewer process whose event loop is blocked for 3 s after it started reading.
     const blocked = runScenario(
       `
       const v = await startDashboard({ builtins: ['requests'], httpProbe: false, cluster: { redis: ${JSON.stringify(r.url)}, name: 'shop', publish: false } });
@@ -237,7 +259,7 @@ describe('cluster mode in a hostile world', () => {
       { timeoutMs: 30_000 },
     );
     const t0 = Date.now();
-    for (let i = 0; i < 2000; i++) flood.publish('threadboard:{shop}:reports', 'x'.repeat(8000)).catch(() => undefined);
+    for (let i = 0; i < 2000; i++) flood.xadd('threadboard:{shop}:reports', '*', 'r', 'x'.repeat(8000)).catch(() => undefined);
     await new Promise((res) => setTimeout(res, 4000));
     const seconds = (Date.now() - t0) / 1000;
     const f = await publisher.getFleet();
@@ -264,7 +286,7 @@ describe('cluster mode in a hostile world', () => {
       // Redis stops answering for 3 s: the publish in flight is given up after 2 s, the next ones skipped.
       await admin.call('DEBUG', 'SLEEP', '3');
       const stalled = await until('a stalled publish counted', async () => { const x = await t(); return x.publishFailures >= 1 ? x : null; });
-      // Writes refused: every SET fails with OOM while PUBLISH would still work.
+      // Writes refused: XADD and SET fail with OOM (maxmemory 1 byte).
       await admin.config('SET', 'maxmemory', '1');
       await admin.config('SET', 'maxmemory-policy', 'noeviction');
       const oom = await until('OOM reported', async () => { const x = await t(); return /OOM/.test(x.lastError?.message ?? '') ? x : null; });
