@@ -59,7 +59,7 @@ const check = (what: string, passed: boolean, figure: string): void => {
 };
 
 try {
-  redis = await startLocalRedis(bin);
+  redis = await startLocalRedis({ bin });
   say(`redis-server ${bin} on ${redis.url} (no persistence)`);
   const start = (name: string, host: string): Promise<FleetNodeProcess> =>
     startFleetNode({

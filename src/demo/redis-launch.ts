@@ -48,12 +48,27 @@ export function redisMissingMessage(env: NodeJS.ProcessEnv = process.env): strin
 export interface LocalRedis {
   port: number;
   url: string;
+  /** Its working directory (removed by stop()). */
+  dir: string;
   kill(): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export interface LocalRedisOptions {
+  /** Its working directory, removed by stop(); default a new temporary one. */
+  dir?: string;
+  /** A fixed port (the caller found it free); default a free one, tried again if taken meanwhile. */
+  port?: number;
+  /** The arguments that open the port: `--port P` by default; TLS opens it as `--tls-port P`. */
+  listenArgs?: (port: number) => string[];
+  /** More redis-server arguments. */
+  args?: string[];
+  /** The redis-server binary; default findRedisServer(). */
+  bin?: string | null;
+}
+
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -99,14 +114,14 @@ const exited = (c: ChildProcess): Promise<void> =>
   c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', () => r()));
 
 /** Starts a private redis-server; throws with redisMissingMessage() if there is none. */
-export async function startLocalRedis(bin: string | null = findRedisServer()): Promise<LocalRedis> {
+export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<LocalRedis> {
+  const bin = options.bin === undefined ? findRedisServer() : options.bin;
   if (!bin) throw new Error(redisMissingMessage());
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'threadboard-redis-'));
-  const argsFor = (port: number): string[] => [
+  const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'threadboard-redis-'));
+  const listen = options.listenArgs ?? ((p: number): string[] => ['--port', String(p)]);
+  const argsFor = (p: number): string[] => [
     '--bind',
     '127.0.0.1',
-    '--port',
-    String(port),
     '--save',
     '',
     '--appendonly',
@@ -115,16 +130,18 @@ export async function startLocalRedis(bin: string | null = findRedisServer()): P
     dir,
     '--daemonize',
     'no',
+    ...listen(p),
+    ...(options.args ?? []),
   ];
   let port = 0;
   let child: ChildProcess | null = null;
   // Another process may take the free port between the probe and the bind: try a few.
   for (let attempt = 0; child === null; attempt++) {
-    port = await freePort();
+    port = options.port ?? (await freePort());
     try {
       child = await launch(bin, argsFor(port));
     } catch (err) {
-      if (attempt >= 4) {
+      if (attempt >= 4 || options.port !== undefined) {
         rmSync(dir, { recursive: true, force: true });
         throw err;
       }
@@ -133,6 +150,7 @@ export async function startLocalRedis(bin: string | null = findRedisServer()): P
   const redis: LocalRedis = {
     port,
     url: `redis://127.0.0.1:${port}`,
+    dir,
     async kill() {
       const c = child;
       child = null;
