@@ -209,17 +209,19 @@ export class RedisTransport implements Transport {
    * rejected as such). After a reconnect the stream may be another server's: its end is read anew.
    */
   private async catchUp(sub: Redis): Promise<void> {
+    this.viewedOnce = true;
     try {
-      this.viewedOnce = true;
       const last = (await sub.xrevrange(this.keys.stream, '+', '-', 'COUNT', 1))[0];
       this.lastId = last ? last[0] : '0-0';
-      // The stored reports are read on the other connection, which may still be connecting:
-      // reading before it is ready would skip them and show a late viewer an empty fleet.
-      await this.pubReady();
-      await this.load();
     } catch (err) {
+      // No stream to read (a key of another type, no permission): the stored reports still are.
       this.stats.error(err);
+      this.lastId = '$';
     }
+    // The stored reports are read on the other connection, which may still be connecting:
+    // reading before it is ready would skip them and show a late viewer an empty fleet.
+    await this.pubReady();
+    await this.load();
   }
 
   /** Reads the stream while the transport is open: never throws, never overlaps itself. */

@@ -312,4 +312,36 @@ describe('cluster mode in a hostile world', () => {
     expect(out.healed.reconnects).toBeGreaterThanOrEqual(1);
     expect(out.node).toBe('up');
   });
+
+  it('a stream key of the wrong type (anyone who can write the keys): publishes and reads fail, are counted and said, never thrown; both heal when it goes', async () => {
+    const r = await redis();
+    const result = await runScenario(
+      `
+      ${REQUIRE_IOREDIS}
+      const evil = new Redis(${JSON.stringify(r.url)});
+      const stream = 'threadboard:{shop}:reports';
+      await evil.set(stream, 'not a stream');
+      const dash = await startDashboard({ builtins: ['requests'], intervalMs: 250, cluster: { redis: ${JSON.stringify(r.url)}, name: 'shop', node: 'n1' } });
+      dash.recordRequest({ durationMs: 2, status: 200 });
+      const t = async () => (await dash.getFleet()).transport;
+      const broken = await until('the failures said', async () => { const x = await t(); return x.publishFailures >= 2 && /WRONGTYPE/.test(x.lastError?.message ?? '') ? x : null; });
+      await evil.del(stream);
+      // The stored reports were read all along (only XADD failed in each pipeline).
+      const stored = (await dash.getFleet()).nodes.find((n) => n.node === 'n1')?.requests.total;
+      const healed = await until('reports through the stream again', async () => { const x = await t(); return x.received >= broken.received + 3 ? x : null; });
+      const streamType = await evil.type(stream);
+      print({ broken: { failures: broken.publishFailures, error: broken.lastError.message }, stored, received: healed.received - broken.received, streamType });
+      evil.disconnect();
+      await dash.stop();
+      `,
+      { timeoutMs: 40_000 },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const out = result.printed[0] as { broken: { failures: number; error: string }; stored: number; received: number; streamType: string };
+    expect(out.broken.error).toMatch(/WRONGTYPE/);
+    expect(out.stored).toBe(1);
+    expect(out.received).toBeGreaterThanOrEqual(3);
+    expect(out.streamType).toBe('stream');
+  });
 });
