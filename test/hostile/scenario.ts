@@ -33,12 +33,13 @@ export interface ScenarioOptions {
 const PRELUDE = `
 import { startDashboard } from ${JSON.stringify(path.join(repo, 'dist', 'src', 'index.js'))};
 const print = (x) => process.stdout.write('@@' + JSON.stringify(x) + '\\n');
+// what: a description, or a function giving one with the state at the time out.
 const until = async (what, fn, ms = 10000) => {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
     if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
+    if (Date.now() > end) throw new Error('timed out waiting for ' + (typeof what === 'function' ? what() : what));
     await new Promise((r) => setTimeout(r, 10));
   }
 };
