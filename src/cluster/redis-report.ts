@@ -46,6 +46,12 @@ export function queueReport(
     .zcard(keys.index);
 }
 
+/** The fleet's size from the replies of a pipeline queueReport() began: its ZCARD's, sixth. */
+export function fleetSizeIn(results: Array<[Error | null, unknown]> | null): number | null {
+  const size = results?.[5]?.[1];
+  return typeof size === 'number' ? size : null;
+}
+
 /** One XREAD reply (Buffer form): [[stream, [[id, [field, value, …]], …]], …] or null. */
 export type StreamReply = Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
 

@@ -16,7 +16,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { fleetKeys, reportTtlMs, type FleetKeys } from './redis-keys.js';
-import { INDEX_TTL_MS, queueReport, reportsIn, type StreamReply } from './redis-report.js';
+import { fleetSizeIn, INDEX_TTL_MS, queueReport, reportsIn, type StreamReply } from './redis-report.js';
 import { redactUrl, type ResolvedCluster } from './options.js';
 import { TransportStats, type Transport, type TransportState } from './transport.js';
 
@@ -175,8 +175,7 @@ export class RedisTransport implements Transport {
     p.exec().then(
       (results) => {
         const failed = results?.find(([err]) => err !== null)?.[0];
-        const size = results?.[5]?.[1];
-        if (typeof size === 'number') this.fleetSize = size;
+        this.fleetSize = fleetSizeIn(results) ?? this.fleetSize;
         done(failed === undefined, failed ?? undefined);
       },
       (err: unknown) => done(false, err),
