@@ -85,6 +85,9 @@ describe('the fleet on the page and in the terminal', () => {
     try {
       await page.goto(`${web.url}/`);
       await page.locator('#fleet-nodes tr[data-node="web-2"]').waitFor();
+      // The page shows the fleet view pushed last (at most every 500 ms): the first can predate
+      // web-2's first counted request; the next one has it.
+      await page.waitForFunction(() => Number(document.querySelector('#fleet-nodes tr[data-node="web-2"] .total')?.textContent) > 0);
       expect(await page.locator('#fleet').isVisible()).toBe(true);
       expect(await page.locator('#fleet-title').textContent()).toBe('shop · 2 nodes (2 up, 0 down) on 2 hosts');
       expect(await page.locator('#fleet-totals').textContent()).toMatch(
