@@ -239,16 +239,19 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const transient = reason === 'resource';
     const overLimit = restartable && !transient && exceedsIntensity(this.recentRestarts, now, this.options.intensity);
     const willRestart = restartable && !overLimit;
+    const announce = (): void => {
+      this.emit('exit', { id: e.spec.id, threadId: thread.threadId, ...exit, willRestart });
+    };
 
     // The status moves on before the exit is announced: a listener that reads the children (main
     // pushes a snapshot on this event) must see the child restarting or failed, not still running.
     if (!restartable) {
       e.status = cls.kind === 'crash' && this.state === 'running' ? 'failed' : 'stopped';
-      this.emit('exit', { id: e.spec.id, threadId: thread.threadId, ...exit, willRestart });
+      announce();
       return;
     }
     if (overLimit) {
-      this.emit('exit', { id: e.spec.id, threadId: thread.threadId, ...exit, willRestart });
+      announce();
       this.giveUp(e, exit);
       return;
     }
@@ -275,7 +278,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         : { at: now, threadId: member === e ? thread.threadId : (member.thread?.threadId ?? null), delayMs };
       this.cancelRestart(member);
     }
-    this.emit('exit', { id: e.spec.id, threadId: thread.threadId, ...exit, willRestart });
+    announce();
     void this.restartGroupAfter(group, delayMs);
   }
 
