@@ -19,12 +19,17 @@ export const INDEX_TTL_MS = 10 * 60_000;
  */
 const STREAM_PER_NODE = 2;
 const STREAM_MIN_LEN = 128;
+/**
+ * And at most this many: the index's size is anyone's to forge (ZADD a million names), and must
+ * not make every real node keep a stream of millions. Twice the 10,000 nodes one fleet is sized for.
+ */
+const STREAM_MAX_LEN = 20_000;
 /** The field a report travels in; an entry without it is foreign, and counted as such. */
 export const REPORT_FIELD = 'r';
 
 /** The stream length a node trims to, from the fleet's size as the index last said. */
 export function streamCap(fleetSize: number): number {
-  return Math.max(STREAM_MIN_LEN, STREAM_PER_NODE * fleetSize);
+  return Math.min(STREAM_MAX_LEN, Math.max(STREAM_MIN_LEN, STREAM_PER_NODE * fleetSize));
 }
 
 /**

@@ -5,6 +5,7 @@ import { BUCKET_COUNT, bucketIndex, quantile } from '../../dist/src/shared/histo
 import { decodeSparse, encodeSparse, sparseDelta, toSparse } from '../../dist/src/cluster/sparse-histogram.js';
 import { encodeReport, MAX_REPORT_BYTES, parseReport } from '../../dist/src/cluster/wire.js';
 import { FleetState } from '../../dist/src/cluster/fleet-state.js';
+import { streamCap } from '../../dist/src/cluster/redis-report.js';
 import { computeFleetView, fleetHistogram } from '../../dist/src/cluster/fleet-view.js';
 import { counts, report, TRANSPORT } from './fleet-fixtures.js';
 
@@ -208,5 +209,14 @@ describe('a crowded fleet', () => {
     s.apply(report('y'), 10_000);
     expect(s.apply(report('z'), 10_000)).toEqual({ ok: false, reason: 'too-many-nodes' });
     expect(s.apply(report('me'), 10_000)).toMatchObject({ ok: true });
+  });
+});
+
+describe('the report stream', () => {
+  it('is capped at twice the fleet, at least 128, and at most 20,000 whatever size a forged index claims', () => {
+    expect(streamCap(0)).toBe(128);
+    expect(streamCap(200)).toBe(400);
+    expect(streamCap(1_000_000)).toBe(20_000);
+    expect(streamCap(Number.MAX_SAFE_INTEGER)).toBe(20_000);
   });
 });
