@@ -26,7 +26,12 @@ export function threadCount(): number {
 }
 
 /** Polls a condition (no fixed sleeps): resolves with its first truthy value, or throws naming what never happened. */
-export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15_000, everyMs = 10): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string | (() => string),
+  fn: () => T | Promise<T>,
+  timeoutMs = 15_000,
+  everyMs = 10,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -38,7 +43,7 @@ export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeout
     }
     if (Date.now() > deadline)
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`,
+        `timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`,
       );
     await new Promise((r) => setTimeout(r, everyMs));
   }
