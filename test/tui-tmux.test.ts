@@ -444,8 +444,10 @@ describe('the terminal dashboard under tmux', () => {
     // A fixed window is the measurement itself, not a wait for a condition.
     await new Promise((r) => setTimeout(r, 6000));
     const share = ((ticks() - t0) / clockTicks / ((Date.now() - started) / 1000)) * 100;
-    // About 2 % of one core here; a render loop would be near 100 %.
-    expect(share).toBeLessThan(10);
+    // What this guards is the behaviour: no render or poll loop (near 100 % of a core, 30 % and
+    // more for one on a 10 ms timer). The figure itself is the benchmark's row (TUI CPU, ≤ 3 %):
+    // about 2 % here quietly, 13 % once in CI on a machine running the suite 50 % slower.
+    expect(share).toBeLessThan(25);
     s.keys('q');
     await waitFor('the shell back', () => s.capture().includes(`${EXIT_MARK}0`), 15_000, 100);
   });
