@@ -45,8 +45,10 @@ export function encodeSparse(h: SparseHistogram): number[] {
  */
 export function decodeSparse(flat: unknown, maxCount = 0xffffffff): SparseHistogram | null {
   if (!Array.isArray(flat) || flat.length % 2 !== 0 || flat.length > 2 * BUCKET_COUNT) return null;
-  const index: number[] = [];
-  const count: number[] = [];
+  // Sized once: grown by push, a few hundred buckets cost twice the memory in copies, and a
+  // viewer decodes one histogram per node per second (the bulk of what it allocates).
+  const index = new Array<number>(flat.length / 2);
+  const count = new Array<number>(flat.length / 2);
   let at = 0;
   for (let k = 0; k < flat.length; k += 2) {
     const gap: unknown = flat[k];
@@ -56,8 +58,8 @@ export function decodeSparse(flat: unknown, maxCount = 0xffffffff): SparseHistog
     if (!Number.isInteger(c) || (c as number) < 1 || (c as number) > maxCount) return null;
     at += gap as number;
     if (at >= BUCKET_COUNT) return null;
-    index.push(at);
-    count.push(c as number);
+    index[k / 2] = at;
+    count[k / 2] = c as number;
   }
   return { index, count };
 }
@@ -73,8 +75,10 @@ export function addInto(dense: Float64Array, h: SparseHistogram, sign = 1): void
  * engine itself does.
  */
 export function sparseDelta(before: SparseHistogram, after: SparseHistogram): SparseHistogram {
-  const index: number[] = [];
-  const count: number[] = [];
+  // Sized for the most it can hold and cut to length once, rather than grown by push.
+  const index = new Array<number>(after.index.length);
+  const count = new Array<number>(after.index.length);
+  let n = 0;
   let j = 0;
   for (let k = 0; k < after.index.length; k++) {
     const i = after.index[k]!;
@@ -82,10 +86,12 @@ export function sparseDelta(before: SparseHistogram, after: SparseHistogram): Sp
     const old = j < before.index.length && before.index[j] === i ? before.count[j]! : 0;
     const d = (after.count[k]! - old) >>> 0;
     if (d !== 0) {
-      index.push(i);
-      count.push(d);
+      index[n] = i;
+      count[n++] = d;
     }
   }
+  index.length = n;
+  count.length = n;
   return { index, count };
 }
 
