@@ -239,19 +239,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const transient = reason === 'resource';
     const overLimit = restartable && !transient && exceedsIntensity(this.recentRestarts, now, this.options.intensity);
     const willRestart = restartable && !overLimit;
-    const announce = (): void => {
-      this.emit('exit', { id: e.spec.id, threadId: thread.threadId, ...exit, willRestart });
-    };
+    const exitEvent = { id: e.spec.id, threadId: thread.threadId, ...exit, willRestart };
 
     // The status moves on before the exit is announced: a listener that reads the children (main
     // pushes a snapshot on this event) must see the child restarting or failed, not still running.
     if (!restartable) {
       e.status = cls.kind === 'crash' && this.state === 'running' ? 'failed' : 'stopped';
-      announce();
+      this.emit('exit', exitEvent);
       return;
     }
     if (overLimit) {
-      announce();
+      this.emit('exit', exitEvent);
       this.giveUp(e, exit);
       return;
     }
@@ -278,7 +276,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         : { at: now, threadId: member === e ? thread.threadId : (member.thread?.threadId ?? null), delayMs };
       this.cancelRestart(member);
     }
-    announce();
+    this.emit('exit', exitEvent);
     void this.restartGroupAfter(group, delayMs);
   }
 
