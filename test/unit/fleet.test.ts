@@ -31,6 +31,9 @@ describe('sparse histogram on the wire', () => {
     expect(decodeSparse([1, 1.5])).toBeNull();
     expect(decodeSparse([1])).toBeNull();
     expect(decodeSparse('1,2')).toBeNull();
+    // More pairs than there are buckets: refused before anything is sized from its length.
+    expect(decodeSparse(new Array<number>(2 * BUCKET_COUNT + 2).fill(1))).toBeNull();
+    expect(decodeSparse(new Array<number>(2_000_000).fill(1))).toBeNull();
   });
 
   it('differences two cumulative readings modulo 2^32, as the engine does', () => {
