@@ -1,24 +1,29 @@
 /**
  * CPU used by this process (all its threads) with an idle dashboard running, over several
  * consecutive windows: one window can catch a neighbour's burst or a GC, their median cannot.
- *   node dist/bench/children/engine-cpu.js <seconds> [windows]
- * Prints { windows: [percent of one core, …] }.
+ * The windows start after a warm-up (start-up, then V8 compiling code that runs once a second).
+ *   node dist/bench/children/engine-cpu.js <seconds> [windows] [warm-up seconds]
+ * Prints { windows: [percent of one core, …], warmUp: percent of one core over the warm-up }.
  */
 import { startDashboard } from '../../src/index.js';
 
 const seconds = Number(process.argv[2] ?? 30);
 const count = Math.max(1, Number(process.argv[3] ?? 1));
-const dash = await startDashboard();
-// Start-up is not the steady cost: let it settle first.
-await new Promise((r) => setTimeout(r, 1500));
-const windows: number[] = [];
-for (let i = 0; i < count; i++) {
+const warmUpSeconds = Number(process.argv[4] ?? 1.5);
+
+/** Percent of one core this process used over the next `ms`. */
+async function cpuOver(ms: number): Promise<number> {
   const start = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  await new Promise((r) => setTimeout(r, (seconds * 1000) / count));
+  await new Promise((r) => setTimeout(r, ms));
   const used = process.cpuUsage(start);
   const wallUs = Number(process.hrtime.bigint() - t0) / 1000;
-  windows.push(((used.user + used.system) / wallUs) * 100);
+  return ((used.user + used.system) / wallUs) * 100;
 }
-console.log(JSON.stringify({ windows }));
+
+const dash = await startDashboard();
+const warmUp = await cpuOver(warmUpSeconds * 1000);
+const windows: number[] = [];
+for (let i = 0; i < count; i++) windows.push(await cpuOver((seconds * 1000) / count));
+console.log(JSON.stringify({ windows, warmUp }));
 await dash.stop();
