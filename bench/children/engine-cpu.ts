@@ -6,20 +6,11 @@
  * Prints { windows: [percent of one core, …], warmUp: percent of one core over the warm-up }.
  */
 import { startDashboard } from '../../src/index.js';
+import { cpuOver } from './cpu-over.js';
 
 const seconds = Number(process.argv[2] ?? 30);
 const count = Math.max(1, Number(process.argv[3] ?? 1));
 const warmUpSeconds = Number(process.argv[4] ?? 1.5);
-
-/** Percent of one core this process used over the next `ms`. */
-async function cpuOver(ms: number): Promise<number> {
-  const start = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  await new Promise((r) => setTimeout(r, ms));
-  const used = process.cpuUsage(start);
-  const wallUs = Number(process.hrtime.bigint() - t0) / 1000;
-  return ((used.user + used.system) / wallUs) * 100;
-}
 
 const dash = await startDashboard();
 const warmUp = await cpuOver(warmUpSeconds * 1000);
