@@ -4,7 +4,7 @@
  * own CPU (all threads: its engine too) and, for every report, publish-to-view latency: when the
  * viewer applied it (lastSeenAt) minus when the node read its counters (reportedAt; same machine,
  * same clock). V8 compiles the once-a-second view's code for its first minute or so (it becomes
- * hot slowly), which costs a viewer of 200 nodes about twice its steady CPU meanwhile: the CPU
+ * hot slowly), which costs a viewer of 200 nodes about 1.5 times its steady CPU meanwhile: the CPU
  * figure is measured after <warm-up> seconds, and the warm-up's own is printed beside it.
  * Latency is measured throughout, warm-up included.
  *   node dist/bench/children/fleet-viewer.js <redis-url> <nodes> <seconds> [warm-up seconds] [fleet name]
