@@ -6,15 +6,12 @@
  * Prints { windows: [percent of one core, …], warmUp: percent of one core over the warm-up }.
  */
 import { startDashboard } from '../../src/index.js';
-import { cpuOver } from './cpu-over.js';
+import { cpuWindows } from './cpu-over.js';
 
 const seconds = Number(process.argv[2] ?? 30);
 const count = Math.max(1, Number(process.argv[3] ?? 1));
 const warmUpSeconds = Number(process.argv[4] ?? 1.5);
 
 const dash = await startDashboard();
-const warmUp = await cpuOver(warmUpSeconds * 1000);
-const windows: number[] = [];
-for (let i = 0; i < count; i++) windows.push(await cpuOver((seconds * 1000) / count));
-console.log(JSON.stringify({ windows, warmUp }));
+console.log(JSON.stringify(await cpuWindows(seconds, count, warmUpSeconds)));
 await dash.stop();

@@ -10,6 +10,7 @@ import { startDashboard } from '../../src/index.js';
 import { ClusterNode, DOWN_AFTER_INTERVALS } from '../../src/cluster/cluster-node.js';
 import { clusterEnvironment, resolveClusterOptions } from '../../src/cluster/options.js';
 import { RedisTransport } from '../../src/cluster/redis-transport.js';
+import { cpuOver } from './cpu-over.js';
 
 const [mode = 'idle', url = 'redis://127.0.0.1:6379', secondsArg = '20'] = process.argv.slice(2);
 const seconds = Number(secondsArg);
@@ -46,11 +47,7 @@ const node = new ClusterNode(
 node.start(false);
 // Start-up (the first connection, compiling) is not the steady cost: let it settle first.
 await new Promise((r) => setTimeout(r, 2000));
-const start = process.cpuUsage();
-const t0 = process.hrtime.bigint();
-await new Promise((r) => setTimeout(r, seconds * 1000));
-const used = process.cpuUsage(start);
-const wallUs = Number(process.hrtime.bigint() - t0) / 1000;
+const percentOfCore = await cpuOver(seconds * 1000);
 const published = transport.state().published;
-console.log(JSON.stringify({ percentOfCore: ((used.user + used.system) / wallUs) * 100, published }));
+console.log(JSON.stringify({ percentOfCore, published }));
 await node.close();

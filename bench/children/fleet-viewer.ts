@@ -10,6 +10,7 @@
  *   node dist/bench/children/fleet-viewer.js <redis-url> <nodes> <seconds> [warm-up seconds] [fleet name]
  */
 import { startDashboard } from '../../src/index.js';
+import { cpuDuring } from './cpu-over.js';
 
 const [url = 'redis://127.0.0.1:6379', nodesArg = '200', secondsArg = '10', warmUpArg = '1', fleetName = 'bench'] = process.argv.slice(2);
 const NODES = Number(nodesArg);
@@ -31,10 +32,8 @@ const lastReported = new Map<string, string>();
 let views = 0;
 let fleetTotal = 0;
 
-/** Views the fleet once a second for `seconds`, as a front end would; returns the CPU it cost. */
-async function watch(seconds: number): Promise<{ used: NodeJS.CpuUsage; wallUs: number }> {
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
+/** Views the fleet once a second for `seconds`, as a front end would. */
+async function watch(seconds: number): Promise<void> {
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {
     await new Promise((r) => setTimeout(r, 1000));
@@ -47,22 +46,21 @@ async function watch(seconds: number): Promise<{ used: NodeJS.CpuUsage; wallUs: 
       latencies.push(Date.parse(n.lastSeenAt) - Date.parse(n.reportedAt));
     }
   }
-  return { used: process.cpuUsage(cpu0), wallUs: Number(process.hrtime.bigint() - t0) / 1000 };
 }
 
 // The start (the first read of every stored node) and the JIT's warm-up are not the steady cost.
-const warm = await watch(WARM_UP_SECONDS);
-const { used, wallUs } = await watch(SECONDS);
+const warm = await cpuDuring(() => watch(WARM_UP_SECONDS));
+const steady = await cpuDuring(() => watch(SECONDS));
 const sorted = latencies.sort((a, b) => a - b);
 const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
 const f = await dash.getFleet();
 console.log(
   JSON.stringify({
-    percentOfCore: ((used.user + used.system) / wallUs) * 100,
-    warmUpPercentOfCore: ((warm.used.user + warm.used.system) / warm.wallUs) * 100,
+    percentOfCore: steady.percent,
+    warmUpPercentOfCore: warm.percent,
     warmUpSeconds: WARM_UP_SECONDS,
-    userPercent: (used.user / wallUs) * 100,
-    systemPercent: (used.system / wallUs) * 100,
+    userPercent: steady.userPercent,
+    systemPercent: steady.systemPercent,
     p50Ms: q(0.5),
     p99Ms: q(0.99),
     samples: sorted.length,

@@ -7,7 +7,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { LOOP_RESOLUTION_MS } from '../../src/main/process-vitals.js';
-import { cpuOver } from './cpu-over.js';
+import { cpuWindows } from './cpu-over.js';
 
 const seconds = Number(process.argv[2] ?? 30);
 const count = Math.max(1, Number(process.argv[3] ?? 1));
@@ -15,8 +15,6 @@ const warmUpSeconds = Number(process.argv[4] ?? 1.5);
 
 const monitor = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 monitor.enable();
-await cpuOver(warmUpSeconds * 1000);
-const windows: number[] = [];
-for (let i = 0; i < count; i++) windows.push(await cpuOver((seconds * 1000) / count));
+const { windows } = await cpuWindows(seconds, count, warmUpSeconds);
 monitor.disable();
 console.log(JSON.stringify({ windows }));
